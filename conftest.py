@@ -1,0 +1,80 @@
+"""Shared test fixtures: alice (owner), bob (another user) and an admin, each with a dev token."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from minNow.auth import issue_dev_token
+from users.models import User
+
+
+class ApiClient:
+    """Django's test client speaking JSON with a bearer token."""
+
+    def __init__(self, token: str | None = None) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def request(self, method: str, path: str, data: Any = None, **extra: Any):
+        kwargs: dict[str, Any] = {"headers": {**self.headers, **extra.pop("headers", {})}, **extra}
+        if data is not None:
+            kwargs["data"] = data if isinstance(data, (str, bytes)) else json.dumps(data)
+            kwargs["content_type"] = "application/json"
+        return getattr(self.client, method)(path, **kwargs)
+
+    def get(self, path: str, **extra: Any):
+        return self.request("get", path, **extra)
+
+    def post(self, path: str, data: Any = None, **extra: Any):
+        return self.request("post", path, data, **extra)
+
+    def put(self, path: str, data: Any = None, **extra: Any):
+        return self.request("put", path, data, **extra)
+
+    def delete(self, path: str, **extra: Any):
+        return self.request("delete", path, **extra)
+
+
+def make_user(name: str, **fields: Any) -> User:
+    return User.objects.create(
+        username=name, clerk_id=f"user_{name}", email=f"{name}@example.com", first_name=name.title(), **fields
+    )
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return make_user("bob")
+
+
+@pytest.fixture
+def admin(db) -> User:
+    return make_user("admin", is_admin=True)
+
+
+@pytest.fixture
+def alice_api(alice) -> ApiClient:
+    return ApiClient(issue_dev_token(alice))
+
+
+@pytest.fixture
+def bob_api(bob) -> ApiClient:
+    return ApiClient(issue_dev_token(bob))
+
+
+@pytest.fixture
+def admin_api(admin) -> ApiClient:
+    return ApiClient(issue_dev_token(admin))
+
+
+@pytest.fixture
+def anon_api() -> ApiClient:
+    return ApiClient()

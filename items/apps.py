@@ -1,0 +1,8 @@
+"""Items app configuration."""
+
+from django.apps import AppConfig
+
+
+class ItemsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "items"

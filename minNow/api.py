@@ -1,0 +1,81 @@
+"""The one NinjaAPI instance mounted at /api/, its routers and its error handlers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from minNow.auth import ClerkAuth, dev_only
+from minNow.errors import DomainError, RateLimited
+
+logger = logging.getLogger(__name__)
+
+
+api = NinjaAPI(
+    title="MinNow API",
+    version="1.0.0",
+    description="Own less, keep what you own longer. Authorize with a Clerk session token "
+    "(or, in development, a token from POST /api/dev/auth/clerk-login).",
+    auth=ClerkAuth(),
+    docs_decorator=dev_only,
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, detail: Any, status: int) -> HttpResponse:
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    response = _error(request, exc.detail, exc.status_code)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = [
+        {
+            "loc": [str(part) for part in error.get("loc", ())],
+            "msg": str(error.get("msg", "")),
+            "type": error.get("type", ""),
+        }
+        for error in exc.errors
+    ]
+    return _error(request, detail, 400)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(request, exc.message, 401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.message, exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, "Not found", 404)
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return _error(request, "Internal server error", 500)
+
+
+from minNow.dev import router as dev_router  # noqa: E402
+from users.api import router as users_router  # noqa: E402
+
+api.add_router("", users_router)
+api.add_router("/dev", dev_router)

@@ -1,0 +1,296 @@
+"""Bearer-token authentication: Clerk RS256 session tokens, and HS256 dev tokens in development."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from minNow import clerk
+from users.models import User
+
+logger = logging.getLogger(__name__)
+
+LEEWAY_SECONDS = 5
+JWKS_REFETCH_SECONDS = 60
+PROFILE_SYNC_TTL = timedelta(hours=1)
+PROFILE_SYNC_RETRY_SECONDS = 60
+DEV_TOKEN_ISSUER = "minnow-dev"
+DEV_TOKEN_LIFETIME = timedelta(hours=24)
+
+
+class TokenError(Exception):
+    """The token cannot be trusted; the message is safe to show the caller."""
+
+
+def dev_mode() -> bool:
+    """Development conveniences (dev tokens, dev routes, API docs) are on."""
+    return bool(settings.DEBUG) and not settings.PROD
+
+
+def dev_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer 404 unless development conveniences are on (API docs and dev routes)."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not dev_mode():
+            return JsonResponse({"detail": "Not found"}, status=404)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+# --- Signing keys ---------------------------------------------------------------------------------
+class _PemKey:
+    def __init__(self, pem: str) -> None:
+        try:
+            self._key = load_pem_public_key(pem.encode())
+        except ValueError as exc:
+            raise TokenError("Server token verification key is invalid") from exc
+
+    def get(self, kid: str | None) -> Any:
+        return self._key
+
+
+class _JwksKeys:
+    """A JWKS fetched on demand; an unknown `kid` triggers at most one refetch a minute."""
+
+    def __init__(self, url: str | None) -> None:
+        self._url = url
+        self._keys: dict[str, Any] = {}
+        self._fetched_at: float | None = None
+        self._lock = threading.Lock()
+
+    def get(self, kid: str | None) -> Any:
+        if not kid:
+            raise TokenError("Token has no key id")
+        key = self._keys.get(kid)
+        if key is not None:
+            return key
+        with self._lock:
+            key = self._keys.get(kid)
+            stale = self._fetched_at is None or time.monotonic() - self._fetched_at >= JWKS_REFETCH_SECONDS
+            if key is None and stale:
+                self._refresh()
+                key = self._keys.get(kid)
+        if key is None:
+            raise TokenError("Token signed with an unknown key")
+        return key
+
+    def _refresh(self) -> None:
+        self._fetched_at = time.monotonic()
+        try:
+            if self._url:
+                response = httpx.get(self._url, timeout=clerk.TIMEOUT)
+                response.raise_for_status()
+                data = response.json()
+            else:
+                data = clerk.get_jwks()
+            key_set = jwt.PyJWKSet.from_dict(data)
+        except (httpx.HTTPError, ValueError, clerk.ClerkError, jwt.PyJWTError) as exc:
+            logger.warning("Could not fetch Clerk signing keys: %s", exc.__class__.__name__)
+            return
+        self._keys = {k.key_id: k.key for k in key_set.keys if k.key_id and k.algorithm_name == "RS256"}
+
+
+_key_source: _PemKey | _JwksKeys | None = None
+_key_source_lock = threading.Lock()
+
+
+def _clerk_keys() -> _PemKey | _JwksKeys:
+    global _key_source
+    with _key_source_lock:
+        if _key_source is None:
+            if settings.CLERK_JWT_KEY:
+                _key_source = _PemKey(settings.CLERK_JWT_KEY)
+            elif settings.CLERK_JWKS_URL:
+                _key_source = _JwksKeys(settings.CLERK_JWKS_URL)
+            elif settings.CLERK_SECRET_KEY:
+                _key_source = _JwksKeys(None)
+            else:
+                raise TokenError("Clerk token verification is not configured")
+        return _key_source
+
+
+def _reset_caches(*, setting: str, **kwargs: Any) -> None:
+    global _key_source
+    if setting.startswith("CLERK_"):
+        _key_source = None
+        _sync_failures.clear()
+
+
+setting_changed.connect(_reset_caches)
+
+
+# --- Token verification ---------------------------------------------------------------------------
+def verify_token(token: str) -> dict[str, Any]:
+    """Claims of a valid token, or TokenError."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise TokenError("Malformed token") from None
+    algorithm = header.get("alg")
+    try:
+        if algorithm == "RS256":
+            claims = _verify_clerk_token(token, header)
+        elif algorithm == "HS256" and dev_mode():
+            claims = jwt.decode(
+                token,
+                settings.SECRET_KEY,
+                algorithms=["HS256"],
+                issuer=DEV_TOKEN_ISSUER,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["sub", "exp", "iat", "iss"], "verify_aud": False},
+            )
+        else:
+            raise TokenError("Unsupported token algorithm")
+    except jwt.ExpiredSignatureError:
+        raise TokenError("Token has expired") from None
+    except jwt.ImmatureSignatureError:
+        raise TokenError("Token is not valid yet") from None
+    except jwt.PyJWTError:
+        raise TokenError("Invalid token") from None
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > 150:
+        raise TokenError("Invalid token subject")
+    return claims
+
+
+def _verify_clerk_token(token: str, header: dict[str, Any]) -> dict[str, Any]:
+    key = _clerk_keys().get(header.get("kid"))
+    claims = jwt.decode(
+        token,
+        key,
+        algorithms=["RS256"],
+        issuer=settings.CLERK_ISSUER or None,
+        leeway=LEEWAY_SECONDS,
+        options={"require": ["sub", "exp", "iat"], "verify_aud": False},
+    )
+    parties = settings.CLERK_AUTHORIZED_PARTIES
+    if parties and claims.get("azp") not in parties:
+        raise TokenError("Token issued for an unauthorized party")
+    if claims.get("sts") == "pending":
+        raise TokenError("Session is pending")
+    return claims
+
+
+def issue_dev_token(user: User) -> str:
+    now = timezone.now()
+    payload = {
+        "sub": user.clerk_id,
+        "email": user.email,
+        "iss": DEV_TOKEN_ISSUER,
+        "iat": int(now.timestamp()),
+        "exp": int((now + DEV_TOKEN_LIFETIME).timestamp()),
+    }
+    return jwt.encode(payload, settings.SECRET_KEY, algorithm="HS256")
+
+
+def dev_clerk_id(email: str) -> str:
+    return "dev_" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
+
+
+# --- Users ----------------------------------------------------------------------------------------
+def _profile_from_claims(claims: dict[str, Any]) -> dict[str, Any]:
+    profile: dict[str, Any] = {}
+    for field in ("email", "first_name", "last_name"):
+        value = claims.get(field)
+        if isinstance(value, str):
+            profile[field] = value[:254] if field == "email" else value[:150]
+    flags = [clerk.metadata_flag(claims.get(name), "is-admin") for name in ("public_metadata", "metadata")]
+    if any(flag is not None for flag in flags):
+        profile["is_admin"] = any(flags)
+    return profile
+
+
+def user_from_claims(claims: dict[str, Any]) -> User:
+    """The user a verified token belongs to, created on first sight and refreshed from its claims."""
+    subject = claims["sub"]
+    profile = _profile_from_claims(claims)
+    user = User.objects.filter(clerk_id=subject).first()
+    if user is None:
+        user = _create_user(subject, profile)
+    else:
+        changed = [field for field, value in profile.items() if getattr(user, field) != value]
+        if changed:
+            for field in changed:
+                setattr(user, field, profile[field])
+            user.save(update_fields=changed)
+    if not user.is_active:
+        raise TokenError("User account is disabled")
+    if settings.CLERK_SECRET_KEY and not subject.startswith("dev_"):
+        _sync_clerk_profile(user)
+    return user
+
+
+def _create_user(subject: str, profile: dict[str, Any]) -> User:
+    for username in (subject, f"{subject[:140]}-{secrets.token_hex(4)}"):
+        try:
+            with transaction.atomic():
+                return User.objects.create(clerk_id=subject, username=username, **profile)
+        except IntegrityError:
+            existing = User.objects.filter(clerk_id=subject).first()
+            if existing is not None:  # a concurrent first request created it
+                return existing
+    raise TokenError("Could not create the user")
+
+
+_sync_failures: dict[int, float] = {}
+
+
+def _sync_clerk_profile(user: User) -> None:
+    """Refresh the profile from Clerk when it is over an hour old; never fails the request."""
+    now = timezone.now()
+    if user.clerk_synced_at and now - user.clerk_synced_at < PROFILE_SYNC_TTL:
+        return
+    failed_at = _sync_failures.get(user.pk)
+    if failed_at and time.monotonic() - failed_at < PROFILE_SYNC_RETRY_SECONDS:
+        return
+    try:
+        profile = clerk.profile_from_clerk_user(clerk.get_user(user.clerk_id))
+    except (clerk.ClerkError, AttributeError, TypeError) as exc:
+        _sync_failures[user.pk] = time.monotonic()
+        logger.warning("Clerk profile sync failed for user %s: %s", user.pk, exc)
+        return
+    _sync_failures.pop(user.pk, None)
+    for field, value in profile.items():
+        setattr(user, field, value)
+    user.clerk_synced_at = now
+    user.save(update_fields=[*profile, "clerk_synced_at"])
+
+
+# --- Ninja security class -------------------------------------------------------------------------
+class ClerkAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; the user is on `request.auth` and `request.user`."""
+
+    def __call__(self, request: HttpRequest) -> User:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationError(401, "Authentication credentials were not provided")
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        try:
+            user = user_from_claims(verify_token(token))
+        except TokenError as exc:
+            raise AuthenticationError(401, str(exc)) from None
+        request.user = user
+        return user

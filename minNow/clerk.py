@@ -1,0 +1,79 @@
+"""The one seam to Clerk's Backend API (users and JWKS), over httpx with short timeouts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+TIMEOUT = httpx.Timeout(5.0, connect=2.0)
+
+
+class ClerkError(Exception):
+    pass
+
+
+def _get(path: str, params: dict[str, Any] | None = None) -> Any:
+    if not settings.CLERK_SECRET_KEY:
+        raise ClerkError("CLERK_SECRET_KEY is not set")
+    url = f"{settings.CLERK_API_URL}{path}"
+    try:
+        response = httpx.get(
+            url,
+            params=params,
+            headers={"Authorization": f"Bearer {settings.CLERK_SECRET_KEY}"},
+            timeout=TIMEOUT,
+        )
+    except httpx.HTTPError as exc:
+        raise ClerkError(f"Clerk request {path} failed: {exc.__class__.__name__}") from exc
+    if response.status_code != 200:
+        raise ClerkError(f"Clerk request {path} answered {response.status_code}")
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise ClerkError(f"Clerk request {path} returned invalid JSON") from exc
+
+
+def get_jwks() -> dict[str, Any]:
+    return _get("/jwks")
+
+
+def get_user(clerk_id: str) -> dict[str, Any]:
+    return _get(f"/users/{clerk_id}")
+
+
+def primary_email(clerk_user: dict[str, Any]) -> str:
+    addresses = clerk_user.get("email_addresses") or []
+    primary_id = clerk_user.get("primary_email_address_id")
+    for address in addresses:
+        if address.get("id") == primary_id:
+            return address.get("email_address") or ""
+    return (addresses[0].get("email_address") or "") if addresses else ""
+
+
+def metadata_flag(metadata: Any, key: str) -> bool | None:
+    """A boolean flag from a Clerk metadata object (or its JSON string); None when absent."""
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except ValueError:
+            return None
+    if not isinstance(metadata, dict) or key not in metadata:
+        return None
+    return metadata[key] is True
+
+
+def profile_from_clerk_user(clerk_user: dict[str, Any]) -> dict[str, Any]:
+    """User model fields held by a Clerk Backend API user object."""
+    profile: dict[str, Any] = {
+        "email": primary_email(clerk_user),
+        "first_name": (clerk_user.get("first_name") or "")[:150],
+        "last_name": (clerk_user.get("last_name") or "")[:150],
+        "is_admin": metadata_flag(clerk_user.get("public_metadata"), "is-admin") is True,
+    }
+    notifications = metadata_flag(clerk_user.get("unsafe_metadata"), "emailNotifications")
+    if notifications is not None:
+        profile["email_notifications"] = notifications
+    return profile

@@ -1,0 +1,66 @@
+"""Development-only routes: get a dev token for an email, list the caller's items."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from minNow.auth import dev_clerk_id, dev_only, issue_dev_token
+from minNow.errors import responses
+from users.models import User
+
+router = Router(tags=["Development"])
+
+
+router.add_decorator(dev_only, mode="view")  # before authentication and validation
+
+
+class DevLoginIn(Schema):
+    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class DevLoginOut(Schema):
+    jwt_token: str
+    user_id: str
+    email: str
+    message: str
+
+
+def dev_user_for_email(email: str) -> User:
+    """The local user with this email, created (with a stable dev Clerk id) when there is none."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        clerk_id = dev_clerk_id(email)
+        try:
+            with transaction.atomic():
+                user = User.objects.create(clerk_id=clerk_id, username=clerk_id, email=email)
+        except IntegrityError:
+            user = User.objects.get(clerk_id=clerk_id)
+    elif not user.clerk_id:
+        user.clerk_id = dev_clerk_id(email)
+        user.save(update_fields=["clerk_id"])
+    return user
+
+
+@router.post(
+    "/auth/clerk-login",
+    auth=None,
+    response=responses({200: DevLoginOut}, 400, 404, authenticated=False),
+    summary="Get a development token for an email",
+)
+def clerk_login(request: HttpRequest, payload: DevLoginIn) -> DevLoginOut:
+    user = dev_user_for_email(payload.email)
+    return DevLoginOut(
+        jwt_token=issue_dev_token(user),
+        user_id=user.clerk_id,
+        email=user.email,
+        message="Use this JWT token in Swagger Authorize button",
+    )
+
+
+@router.get("/auth/items", response=responses({200: list[dict]}, 400, 404), summary="The caller's items")
+def dev_items(request: HttpRequest) -> list[dict]:
+    return []

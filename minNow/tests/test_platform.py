@@ -1,0 +1,195 @@
+"""Health check, admin, API docs, dev routes, error shape, CORS and logging."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client, override_settings
+
+from conftest import ApiClient
+from minNow.auth import issue_dev_token
+from minNow.logs import JsonFormatter
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+PROD_LIKE = [
+    pytest.param({"PROD": True, "DEBUG": False}, id="PROD=True"),
+    pytest.param({"DEBUG": False}, id="DEBUG=False"),
+]
+
+
+def test_healthz_reports_ok_after_a_database_round_trip(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = Client().get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_down():
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz'); print(r.status_code, r.content.decode())"
+    )
+    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/none", "LOG_LEVEL": "CRITICAL"}
+    env["DJANGO_SETTINGS_MODULE"] = "minNow.settings"
+    result = subprocess.run([sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+
+    status, body = result.stdout.strip().split(" ", 1)
+    assert status == "503"
+    assert json.loads(body) == {"status": "error", "detail": "database unavailable"}
+
+
+def test_admin_login_page_responds():
+    response = Client().get("/admin/login/")
+
+    assert response.status_code == 200
+    assert b"Django administration" in response.content
+
+
+def test_docs_and_schema_are_served_in_development():
+    assert Client().get("/api/docs").status_code == 200
+    schema = Client().get("/api/openapi.json").json()
+
+    assert schema["info"]["title"] == "MinNow API"
+    assert "bearer" in json.dumps(schema["components"]["securitySchemes"]).lower()
+
+
+def test_every_operation_documents_its_error_statuses():
+    schema = Client().get("/api/openapi.json").json()
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            assert "429" in documented, f"{method} {path}"
+            if operation.get("security"):
+                assert "401" in documented, f"{method} {path}"
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert "400" in documented, f"{method} {path}"
+
+
+@pytest.mark.parametrize("mode", PROD_LIKE)
+def test_docs_are_404_outside_development(mode):
+    with override_settings(**mode):
+        assert Client().get("/api/docs").status_code == 404
+        assert Client().get("/api/openapi.json").status_code == 404
+
+
+def test_dev_login_issues_a_working_token_for_a_new_email():
+    response = ApiClient().post("/api/dev/auth/clerk-login", {"email": "Dev@Example.com"})
+
+    assert response.status_code == 200
+    body = response.json()
+    user = User.objects.get(email="dev@example.com")
+    assert body["user_id"] == user.clerk_id
+    assert body["user_id"].startswith("dev_")
+    assert body["email"] == "dev@example.com"
+    assert body["message"] == "Use this JWT token in Swagger Authorize button"
+
+    me = ApiClient(body["jwt_token"]).get("/api/clerk-jwt")
+    assert me.status_code == 200
+    assert me.json()["userId"] == user.clerk_id
+
+    again = ApiClient().post("/api/dev/auth/clerk-login", {"email": "dev@example.com"})
+    assert again.json()["user_id"] == body["user_id"]
+    assert User.objects.filter(email="dev@example.com").count() == 1
+
+
+def test_dev_login_uses_the_existing_user_with_that_email(alice):
+    response = ApiClient().post("/api/dev/auth/clerk-login", {"email": "alice@example.com"})
+
+    assert response.json()["user_id"] == alice.clerk_id
+
+
+def test_dev_login_rejects_a_malformed_email():
+    response = ApiClient().post("/api/dev/auth/clerk-login", {"email": "not-an-email"})
+
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["loc"][-1] == "email"
+
+
+def test_dev_items_requires_authentication(alice_api):
+    assert ApiClient().get("/api/dev/auth/items").status_code == 401
+    assert alice_api.get("/api/dev/auth/items").status_code == 200
+
+
+@pytest.mark.parametrize("mode", PROD_LIKE)
+def test_dev_routes_are_404_outside_development(mode, alice):
+    token = issue_dev_token(alice)
+    with override_settings(**mode):
+        login = ApiClient().post("/api/dev/auth/clerk-login", {"email": "alice@example.com"})
+        items = ApiClient(token).get("/api/dev/auth/items")
+
+    assert login.status_code == 404
+    assert items.status_code == 404
+    assert login.json() == {"detail": "Not found"}
+
+
+def test_malformed_json_is_a_400_not_a_500():
+    response = ApiClient().post("/api/dev/auth/clerk-login", '{"email": ')
+
+    assert response.status_code == 400
+    assert "Cannot parse request body" in response.json()["detail"]
+
+
+def test_missing_field_is_a_400_with_field_details():
+    response = ApiClient().post("/api/dev/auth/clerk-login", {})
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == [
+        {"loc": ["body", "payload", "email"], "msg": "Field required", "type": "missing"}
+    ]
+
+
+def test_clerk_jwt_sets_the_csrf_cookie(alice_api, alice):
+    response = alice_api.get("/api/clerk-jwt")
+
+    body = response.json()
+    assert set(body) == {"userId", "username", "email", "csrf_token"}
+    assert (body["userId"], body["username"], body["email"]) == ("user_alice", "alice", "alice@example.com")
+    assert "csrftoken" in response.cookies
+
+
+def test_cors_preflight_allows_the_frontend_origin():
+    response = Client().options(
+        "/api/items",
+        headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"},
+    )
+
+    assert response["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    other = Client().options(
+        "/api/items", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert "Access-Control-Allow-Origin" not in other
+
+
+def test_tokens_are_never_logged(alice, caplog):
+    token = issue_dev_token(alice)
+    with caplog.at_level(logging.DEBUG):
+        ApiClient(token + "x").get("/api/clerk-jwt")
+        ApiClient(token).get("/api/clerk-jwt")
+
+    formatted = "\n".join(JsonFormatter().format(record) for record in caplog.records)
+    assert "Unauthorized: /api/clerk-jwt" in formatted
+    assert token not in formatted
+    assert token[:20] not in formatted
+
+
+def test_log_lines_are_json():
+    record = logging.LogRecord("minNow", logging.WARNING, __file__, 1, "hello %s", ("world",), None)
+    record.status_code = 401
+
+    line = json.loads(JsonFormatter().format(record))
+
+    assert line["message"] == "hello world"
+    assert line["level"] == "WARNING"
+    assert line["status_code"] == 401

@@ -1,0 +1,73 @@
+"""Configuration: malformed values stop start-up with a message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+STRONG_SECRET = "k7#Qw9!zR2@xL5$mN8^pT3&vB6*yH1(cD4)fG0-jS_aE+uI=oP"
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"PROD", "DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"RATE_LIMIT_REQUESTS": "abc"}, "RATE_LIMIT_REQUESTS"),
+        ({"RATE_LIMIT_WINDOW_SECONDS": "0"}, "RATE_LIMIT_WINDOW_SECONDS"),
+        ({"PROD": "True"}, "SECRET_KEY"),
+        ({"PROD": "maybe"}, "PROD"),
+        ({"MAX_ITEMS_PER_USER": "-1"}, "MAX_ITEMS_PER_USER"),
+        ({"CLERK_API_URL": "ftp://clerk"}, "CLERK_API_URL"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ],
+)
+def test_malformed_configuration_fails_start_up_naming_the_variable(env, variable):
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        PROD="True",
+        SECRET_KEY=STRONG_SECRET,
+        ALLOWED_HOSTS="example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_is_forced_off_in_production():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        PROD="True",
+        DEBUG="True",
+        SECRET_KEY=STRONG_SECRET,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr

@@ -1,0 +1,30 @@
+"""Create (or refresh) the demo user and print a development token for it."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from minNow.auth import dev_mode, issue_dev_token
+from minNow.dev import dev_user_for_email
+
+DEMO_EMAIL = "demo@example.com"
+
+
+class Command(BaseCommand):
+    help = "Create the demo user (demo@example.com) and print a ready-to-paste development token."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--email", default=DEMO_EMAIL)
+
+    def handle(self, *args, **options) -> None:
+        if not dev_mode():
+            raise CommandError("seed_demo is for development only (DEBUG=True, PROD=False)")
+        user = dev_user_for_email(options["email"])
+        if not user.first_name:
+            user.first_name = "Demo"
+            user.save(update_fields=["first_name"])
+        token = issue_dev_token(user)
+        self.stdout.write(f"Demo user: {user.email} (valid 24 hours)")
+        self.stdout.write("Paste into Swagger's Authorize button at http://127.0.0.1:8000/api/docs")
+        self.stdout.write(f"curl -H 'Authorization: Bearer {token}' http://127.0.0.1:8000/api/clerk-jwt")
+        self.stdout.write(f"TOKEN={token}")
