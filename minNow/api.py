@@ -9,8 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from items.api import checkups_router
+from items.api import router as items_router
 from minNow.auth import ClerkAuth, dev_only
+from minNow.dev import router as dev_router
 from minNow.errors import DomainError, RateLimited
+from users.api import router as users_router
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +78,7 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, "Internal server error", 500)
 
 
-from minNow.dev import router as dev_router  # noqa: E402
-from users.api import router as users_router  # noqa: E402
-
 api.add_router("", users_router)
+api.add_router("", items_router)
+api.add_router("", checkups_router)
 api.add_router("/dev", dev_router)

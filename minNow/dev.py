@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
+from items.models import ItemStatus, ItemType
+from items.schemas import ItemOut
+from items.selectors import items_for_user
 from minNow.auth import dev_clerk_id, dev_only, issue_dev_token
 from minNow.errors import responses
 from users.models import User
@@ -61,6 +64,11 @@ def clerk_login(request: HttpRequest, payload: DevLoginIn) -> DevLoginOut:
     )
 
 
-@router.get("/auth/items", response=responses({200: list[dict]}, 400, 404), summary="The caller's items")
-def dev_items(request: HttpRequest) -> list[dict]:
-    return []
+class DevItemFilters(Schema):
+    status: ItemStatus | None = None
+    item_type: ItemType | None = None
+
+
+@router.get("/auth/items", response=responses({200: list[ItemOut]}, 400, 404), summary="The caller's items")
+def dev_items(request: HttpRequest, filters: Query[DevItemFilters]):
+    return list(items_for_user(request.auth, status=filters.status, item_type=filters.item_type))

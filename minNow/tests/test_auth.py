@@ -89,6 +89,7 @@ def test_valid_clerk_token_creates_the_user_on_first_sight(pem_mode):
     assert response.json()["email"] == "new@example.com"
     user = User.objects.get(clerk_id="user_2clerk")
     assert user.first_name == "Nia"
+    assert sorted(user.checkups.values_list("checkup_type", flat=True)) == ["give", "keep"]
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,10 @@
-"""Create (or refresh) the demo user and print a development token for it."""
+"""Create (or refresh) the demo user and its demo data, and print a development token for it."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from items.demo import seed_demo_items
 from minNow.auth import dev_mode, issue_dev_token
 from minNow.dev import dev_user_for_email
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         if not user.first_name:
             user.first_name = "Demo"
             user.save(update_fields=["first_name"])
+        created = seed_demo_items(user)
+        if created:
+            self.stdout.write(f"Created {created} demo items")
         token = issue_dev_token(user)
         self.stdout.write(f"Demo user: {user.email} (valid 24 hours)")
         self.stdout.write("Paste into Swagger's Authorize button at http://127.0.0.1:8000/api/docs")

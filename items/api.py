@@ -1,0 +1,130 @@
+"""Item, checkup, badge, stats and preference endpoints, all scoped to the caller."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from items import selectors
+from items.models import Checkup
+from items.schemas import (
+    BadgeOut,
+    CheckupCreateIn,
+    CheckupFilters,
+    CheckupIntervalIn,
+    CheckupOut,
+    ItemFilters,
+    ItemIn,
+    ItemOut,
+    ItemStatsOut,
+    ItemUpdateIn,
+    SyncPreferencesIn,
+    SyncPreferencesOut,
+)
+from items.services import CheckupService, ItemService
+from minNow.errors import responses
+
+router = Router(tags=["Items"])
+checkups_router = Router(tags=["Checkups"])
+
+
+@router.get("/items", response=responses({200: list[ItemOut]}, 400), summary="List the caller's items")
+def list_items(request: HttpRequest, response: HttpResponse, filters: Query[ItemFilters]):
+    items = selectors.items_for_user(request.auth, status=filters.status, item_type=filters.item_type, q=filters.q)
+    if filters.limit is None and not filters.offset:
+        page = list(items)
+        total = len(page)
+    else:
+        total = items.count()
+        end = None if filters.limit is None else filters.offset + filters.limit
+        page = list(items[filters.offset : end])
+    response["X-Total-Count"] = str(total)
+    return page
+
+
+@router.post("/items", response=responses({201: ItemOut}, 400), summary="Create an item")
+def create_item(request: HttpRequest, payload: ItemIn):
+    item = ItemService.create_item(user=request.auth, **payload.model_dump())
+    return Status(201, item)
+
+
+@router.get("/items/stats", response=responses({200: ItemStatsOut}), summary="Item count and remaining slots")
+def item_stats(request: HttpRequest):
+    return ItemService.get_user_item_stats(request.auth)
+
+
+@router.get("/items/{item_id}", response=responses({200: ItemOut}, 400, 404), summary="Get an item")
+def get_item(request: HttpRequest, item_id: UUID):
+    return ItemService.get_item(user=request.auth, item_id=item_id)
+
+
+@router.put("/items/{item_id}", response=responses({200: ItemOut}, 400, 404), summary="Update an item")
+def update_item(request: HttpRequest, item_id: UUID, payload: ItemUpdateIn):
+    return ItemService.update_item(user=request.auth, item_id=item_id, **payload.model_dump(exclude_unset=True))
+
+
+@router.delete("/items/{item_id}", response=responses({204: None}, 400, 404), summary="Delete an item")
+def delete_item(request: HttpRequest, item_id: UUID):
+    ItemService.delete_item(user=request.auth, item_id=item_id)
+    return Status(204, None)
+
+
+@router.get(
+    "/badges/donated", response=responses({200: dict[str, list[BadgeOut]]}), summary="Giver badges per item type"
+)
+def donated_badges(request: HttpRequest):
+    return selectors.donated_badges(request.auth)
+
+
+@checkups_router.get("/checkups", response=responses({200: list[CheckupOut]}, 400), summary="List checkups")
+def list_checkups(request: HttpRequest, filters: Query[CheckupFilters]):
+    checkups = Checkup.objects.filter(user=request.auth).order_by("id")
+    if filters.type:
+        checkups = checkups.filter(checkup_type=filters.type)
+    return list(checkups)
+
+
+@checkups_router.post("/checkups", response=responses({201: CheckupOut}, 400), summary="Create a missing checkup")
+def create_checkup(request: HttpRequest, payload: CheckupCreateIn):
+    checkup = CheckupService.create_checkup(
+        user=request.auth, checkup_type=payload.checkup_type, interval_months=payload.interval_months
+    )
+    return Status(201, checkup)
+
+
+@checkups_router.get("/checkups/{checkup_id}", response=responses({200: CheckupOut}, 400, 404), summary="Get a checkup")
+def get_checkup(request: HttpRequest, checkup_id: int):
+    return CheckupService.get_checkup(user=request.auth, checkup_id=checkup_id)
+
+
+@checkups_router.post(
+    "/checkups/{checkup_id}/complete", response=responses({200: CheckupOut}, 400, 404), summary="Complete a checkup"
+)
+def complete_checkup(request: HttpRequest, checkup_id: int):
+    return CheckupService.complete_checkup(user=request.auth, checkup_id=checkup_id)
+
+
+@checkups_router.put(
+    "/checkups/{checkup_id}/interval", response=responses({200: CheckupOut}, 400, 404), summary="Change the interval"
+)
+def change_checkup_interval(request: HttpRequest, checkup_id: int, payload: CheckupIntervalIn):
+    return CheckupService.change_checkup_interval(
+        user=request.auth, checkup_id=checkup_id, months=payload.interval_months
+    )
+
+
+@checkups_router.post(
+    "/sync-preferences", response=responses({200: SyncPreferencesOut}, 400), summary="Sync reminder preferences"
+)
+def sync_preferences(request: HttpRequest, payload: SyncPreferencesIn):
+    checkups = CheckupService.sync_preferences(
+        user=request.auth, interval_months=payload.checkupInterval, email_notifications=payload.emailNotifications
+    )
+    return {
+        "message": "User preferences synced successfully",
+        "email_notifications": payload.emailNotifications,
+        "checkup_interval": payload.checkupInterval,
+        "updated_checkups": checkups,
+    }

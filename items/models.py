@@ -1,0 +1,209 @@
+"""Owned items, checkups, durations and badges."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ItemType(models.TextChoices):
+    CLOTHING_ACCESSORIES = "Clothing_Accessories", "Clothing & Accessories"
+    PERSONAL_CARE_ITEMS = "Personal_Care_Items", "Personal Care Items"
+    CLEANING_SUPPLIES = "Cleaning_Supplies", "Cleaning Supplies"
+    FURNITURE_APPLIANCES = "Furniture_Appliances", "Furniture & Appliances"
+    DECOR_ART = "Decor_Art", "Decor & Art"
+    SUBSCRIPTIONS_LICENSES = "Subscriptions_Licenses", "Subscriptions & Licenses"
+    TECHNOLOGY = "Technology", "Technology"
+    VEHICLES = "Vehicles", "Vehicles"
+    TOOLS_EQUIPMENT = "Tools_Equipment", "Tools & Equipment"
+    OUTDOOR_GEAR = "Outdoor_Gear", "Outdoor Gear"
+    FITNESS_EQUIPMENT = "Fitness_Equipment", "Fitness Equipment"
+    TOYS_GAMES = "Toys_Games", "Toys & Games"
+    PET_SUPPLIES = "Pet_Supplies", "Pet Supplies"
+    BOOKS_MEDIA = "Books_Media", "Books & Media"
+    MISCELLANEOUS = "Miscellaneous", "Miscellaneous"
+    OTHER = "Other", "Other"
+
+
+# Short names used in badge titles ("Gold Clothing Keeper").
+BADGE_LABELS: dict[str, str] = {
+    ItemType.CLOTHING_ACCESSORIES: "Clothing",
+    ItemType.PERSONAL_CARE_ITEMS: "Personal Care",
+    ItemType.CLEANING_SUPPLIES: "Cleaning",
+    ItemType.FURNITURE_APPLIANCES: "Furniture",
+    ItemType.DECOR_ART: "Decor",
+    ItemType.SUBSCRIPTIONS_LICENSES: "Subscriptions",
+    ItemType.TECHNOLOGY: "Technology",
+    ItemType.VEHICLES: "Vehicles",
+    ItemType.TOOLS_EQUIPMENT: "Tools",
+    ItemType.OUTDOOR_GEAR: "Outdoor Gear",
+    ItemType.FITNESS_EQUIPMENT: "Fitness",
+    ItemType.TOYS_GAMES: "Toys",
+    ItemType.PET_SUPPLIES: "Pet Supplies",
+    ItemType.BOOKS_MEDIA: "Books",
+    ItemType.MISCELLANEOUS: "Miscellaneous",
+    ItemType.OTHER: "Other",
+}
+
+
+class ItemStatus(models.TextChoices):
+    KEEP = "Keep", "Keep"
+    GIVE = "Give", "Give"
+    DONATE = "Donate", "Donate"
+
+
+GIVEN_STATUSES = (ItemStatus.GIVE, ItemStatus.DONATE)
+
+
+class CheckupType(models.TextChoices):
+    KEEP = "keep", "Keep"
+    GIVE = "give", "Give"
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    years: int
+    months: int
+    days: int
+
+    @property
+    def description(self) -> str:
+        return f"{self.years}y {self.months}m"
+
+    @property
+    def total_months(self) -> int:
+        return self.years * 12 + self.months
+
+    @classmethod
+    def from_dates(cls, start: datetime, end: datetime) -> TimeSpan:
+        """Calendar difference: whole years, then months, then days; zero when start is after end."""
+        if start >= end:
+            return cls(0, 0, 0)
+        delta = relativedelta(end, start)
+        return cls(delta.years, delta.months, delta.days)
+
+
+@dataclass(frozen=True)
+class BadgeTier:
+    tier: str
+    min: int
+    description: str
+
+
+KEEP_BADGE_TIERS = (
+    BadgeTier("bronze", 12, "Owned an item for 1 year"),
+    BadgeTier("silver", 60, "Owned an item for 5 years"),
+    BadgeTier("gold", 120, "Owned an item for 10 years"),
+)
+DONATED_BADGE_TIERS = (
+    BadgeTier("bronze", 1, "Gave 1 item"),
+    BadgeTier("silver", 5, "Gave 5 items"),
+    BadgeTier("gold", 10, "Gave 10 items"),
+)
+
+
+def badge_progress(tiers: tuple[BadgeTier, ...], *, item_type: str, value: int, noun: str, unit: str) -> list[dict]:
+    label = BADGE_LABELS[item_type]
+    return [
+        {
+            "tier": tier.tier,
+            "name": f"{tier.tier.title()} {label} {noun}",
+            "description": tier.description,
+            "min": tier.min,
+            "unit": unit,
+            "progress": round(min(value / tier.min, 1.0), 2),
+            "achieved": value >= tier.min,
+        }
+        for tier in tiers
+    ]
+
+
+class OwnedItem(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="items")
+    name = models.CharField(max_length=255)
+    picture_url = models.CharField(max_length=255)
+    item_type = models.CharField(max_length=30, choices=ItemType.choices)
+    status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.KEEP)
+    item_received_date = models.DateTimeField()
+    last_used = models.DateTimeField()
+    ownership_duration_goal_months = models.PositiveIntegerField(default=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="item_user_created_idx"),
+            models.Index(fields=["user", "status"], name="item_user_status_idx"),
+            models.Index(fields=["user", "item_type"], name="item_user_type_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ownership_duration_goal_months__gte=1, ownership_duration_goal_months__lte=1200),
+                name="item_goal_months_range",
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=ItemStatus.values), name="item_status_valid"),
+            models.CheckConstraint(condition=models.Q(item_type__in=ItemType.values), name="item_type_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ownership_duration(self) -> TimeSpan:
+        return TimeSpan.from_dates(self.item_received_date, timezone.now())
+
+    @property
+    def last_used_duration(self) -> TimeSpan:
+        return TimeSpan.from_dates(self.last_used, timezone.now())
+
+    @property
+    def months_owned(self) -> int:
+        return self.ownership_duration.total_months
+
+    @property
+    def ownership_duration_goal_progress(self) -> float:
+        return round(min(self.months_owned / self.ownership_duration_goal_months, 1.0), 2)
+
+    @property
+    def keep_badge_progress(self) -> list[dict]:
+        return badge_progress(
+            KEEP_BADGE_TIERS, item_type=self.item_type, value=self.months_owned, noun="Keeper", unit="months"
+        )
+
+
+class Checkup(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkups")
+    checkup_type = models.CharField(max_length=10, choices=CheckupType.choices)
+    last_checkup_date = models.DateTimeField(default=timezone.now)
+    checkup_interval_months = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["user_id", "checkup_type"]
+        indexes = [models.Index(fields=["checkup_type", "last_checkup_date"], name="checkup_type_date_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "checkup_type"], name="checkup_unique_user_type"),
+            models.CheckConstraint(
+                condition=models.Q(checkup_interval_months__gte=1, checkup_interval_months__lte=12),
+                name="checkup_interval_range",
+            ),
+            models.CheckConstraint(condition=models.Q(checkup_type__in=CheckupType.values), name="checkup_type_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checkup_type} checkup of {self.user_id}"
+
+    @property
+    def next_due_date(self) -> datetime:
+        return self.last_checkup_date + relativedelta(months=self.checkup_interval_months)
+
+    @property
+    def is_checkup_due(self) -> bool:
+        return timezone.now() >= self.next_due_date

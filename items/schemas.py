@@ -1,0 +1,150 @@
+"""Request and response schemas for items, checkups, badges and stats."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from django.utils import timezone
+from ninja import Schema
+from pydantic import AfterValidator, Field
+
+from items.models import CheckupType, ItemStatus, ItemType
+from minNow.schemas import Text
+
+MAX_FUTURE = timedelta(hours=24)
+_URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _picture(value: str) -> str:
+    """An emoji or short text, or an http(s) URL; any other URL scheme (javascript:, data:) is refused."""
+    if _URL_SCHEME.match(value):
+        parsed = urlsplit(value)
+        if parsed.scheme.lower() not in {"http", "https"} or not parsed.netloc:
+            raise ValueError("picture_url must be an emoji, short text or an http(s) URL")
+    return value
+
+
+def _past_or_near(value: datetime) -> datetime:
+    """Naive datetimes are taken as UTC; more than 24 hours in the future is refused."""
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("date is out of range") from None
+    if value > timezone.now() + MAX_FUTURE:
+        raise ValueError("date cannot be more than 24 hours in the future")
+    return value
+
+
+ItemName = Text(max_length=255)
+PictureUrl = Annotated[Text(max_length=255), AfterValidator(_picture)]
+ItemDate = Annotated[datetime, AfterValidator(_past_or_near)]
+GoalMonths = Annotated[int, Field(ge=1, le=1200, strict=True)]
+IntervalMonths = Annotated[int, Field(ge=1, le=12, strict=True)]
+
+
+class ItemIn(Schema):
+    name: ItemName
+    picture_url: PictureUrl
+    item_type: ItemType
+    status: ItemStatus = ItemStatus.KEEP
+    item_received_date: ItemDate
+    last_used: ItemDate
+    ownership_duration_goal_months: GoalMonths = 12
+
+
+class ItemUpdateIn(Schema):
+    """Every field optional; a field that is sent must be valid (null is refused, not stored)."""
+
+    name: ItemName = None
+    picture_url: PictureUrl = None
+    item_type: ItemType = None
+    status: ItemStatus = None
+    item_received_date: ItemDate = None
+    last_used: ItemDate = None
+    ownership_duration_goal_months: GoalMonths = None
+
+
+class TimeSpanOut(Schema):
+    years: int
+    months: int
+    days: int
+    description: str
+
+
+class BadgeOut(Schema):
+    tier: str
+    name: str
+    description: str
+    min: int
+    unit: str
+    progress: float
+    achieved: bool
+
+
+class ItemOut(Schema):
+    id: UUID
+    name: str
+    picture_url: str
+    item_type: ItemType
+    status: ItemStatus
+    item_received_date: datetime
+    last_used: datetime
+    ownership_duration: TimeSpanOut
+    last_used_duration: TimeSpanOut
+    keep_badge_progress: list[BadgeOut]
+    ownership_duration_goal_months: int
+    ownership_duration_goal_progress: float
+
+
+class ItemFilters(Schema):
+    status: ItemStatus | None = None
+    item_type: ItemType | None = None
+    q: Text(max_length=255) | None = Field(None, description="Name contains (case-insensitive)")
+    limit: int | None = Field(None, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class ItemStatsOut(Schema):
+    current_count: int
+    max_items: int
+    remaining_slots: int
+    can_add_items: bool
+
+
+class CheckupOut(Schema):
+    id: int
+    last_checkup_date: datetime
+    checkup_interval_months: int
+    is_checkup_due: bool
+    checkup_type: CheckupType
+
+
+class CheckupFilters(Schema):
+    type: CheckupType | None = None
+
+
+class CheckupCreateIn(Schema):
+    checkup_type: CheckupType
+    interval_months: IntervalMonths = 1
+
+
+class CheckupIntervalIn(Schema):
+    interval_months: IntervalMonths
+
+
+class SyncPreferencesIn(Schema):
+    checkupInterval: IntervalMonths
+    emailNotifications: bool
+
+
+class SyncPreferencesOut(Schema):
+    message: str
+    email_notifications: bool
+    checkup_interval: int
+    updated_checkups: list[CheckupOut]

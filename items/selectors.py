@@ -1,0 +1,39 @@
+"""Read queries for items and badges, each a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from items.models import DONATED_BADGE_TIERS, GIVEN_STATUSES, ItemType, OwnedItem, badge_progress
+from users.models import User
+
+
+def items_for_user(
+    user: User, *, status: str | None = None, item_type: str | None = None, q: str | None = None
+) -> QuerySet[OwnedItem]:
+    items = OwnedItem.objects.filter(user=user)
+    if status:
+        items = items.filter(status=status)
+    if item_type:
+        items = items.filter(item_type=item_type)
+    if q:
+        items = items.filter(name__icontains=q)
+    return items.order_by("-created_at", "-id")
+
+
+def donated_badges(user: User) -> dict[str, list[dict]]:
+    """Giver badges per item type, for types with at least one item given or donated."""
+    counts = dict(
+        OwnedItem.objects.filter(user=user, status__in=GIVEN_STATUSES)
+        .order_by()
+        .values("item_type")
+        .annotate(given=Count("id"))
+        .values_list("item_type", "given")
+    )
+    return {
+        item_type: badge_progress(
+            DONATED_BADGE_TIERS, item_type=item_type, value=counts[item_type], noun="Giver", unit="items"
+        )
+        for item_type in ItemType.values
+        if counts.get(item_type)
+    }

@@ -1,0 +1,195 @@
+"""Write use cases for items and checkups; each runs in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from items import selectors
+from items.models import Checkup, CheckupType, ItemStatus, OwnedItem
+from minNow.errors import BadRequest, NotFound
+from users.models import User, is_user_admin
+
+ADMIN_REMAINING_SLOTS = 999
+ITEM_FIELDS = {
+    "name",
+    "picture_url",
+    "item_type",
+    "status",
+    "item_received_date",
+    "last_used",
+    "ownership_duration_goal_months",
+}
+
+
+def ensure_item_capacity(user: User, *, adding: int) -> None:
+    """Refuse to go over the item limit. Call inside a transaction: it locks the user's row so that
+    concurrent creations for one user queue up and see each other's items."""
+    if is_user_admin(user):
+        return
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    count = OwnedItem.objects.filter(user=user).count()
+    limit = settings.MAX_ITEMS_PER_USER
+    if count + adding > limit:
+        raise BadRequest(
+            f"Cannot add {adding} item(s). You have {count}/{limit} items. "
+            f"Only {max(limit - count, 0)} slot(s) remaining."
+        )
+
+
+class ItemService:
+    @staticmethod
+    def create_item(
+        *,
+        user: User,
+        name: str,
+        picture_url: str,
+        item_type: str,
+        item_received_date: datetime,
+        last_used: datetime,
+        status: str = ItemStatus.KEEP,
+        ownership_duration_goal_months: int = 12,
+    ) -> OwnedItem:
+        with transaction.atomic():
+            ensure_item_capacity(user, adding=1)
+            return OwnedItem.objects.create(
+                user=user,
+                name=name,
+                picture_url=picture_url,
+                item_type=item_type,
+                status=status,
+                item_received_date=item_received_date,
+                last_used=last_used,
+                ownership_duration_goal_months=ownership_duration_goal_months,
+            )
+
+    @staticmethod
+    def get_item(*, user: User, item_id: UUID) -> OwnedItem:
+        item = selectors.items_for_user(user).filter(pk=item_id).first()
+        if item is None:
+            raise NotFound("Item not found")
+        return item
+
+    @staticmethod
+    def update_item(*, user: User, item_id: UUID, **changes: Any) -> OwnedItem:
+        unknown = set(changes) - ITEM_FIELDS
+        if unknown:
+            raise BadRequest(f"Unknown item field(s): {', '.join(sorted(unknown))}")
+        with transaction.atomic():
+            item = OwnedItem.objects.select_for_update().filter(user=user, pk=item_id).first()
+            if item is None:
+                raise NotFound("Item not found")
+            for field, value in changes.items():
+                setattr(item, field, value)
+            if changes:
+                item.save(update_fields=[*changes, "updated_at"])
+        return item
+
+    @staticmethod
+    def delete_item(*, user: User, item_id: UUID) -> None:
+        deleted, _ = OwnedItem.objects.filter(user=user, pk=item_id).delete()
+        if not deleted:
+            raise NotFound("Item not found")
+
+    @staticmethod
+    def get_items_for_user(user: User, status: str | None = None, item_type: str | None = None) -> QuerySet[OwnedItem]:
+        return selectors.items_for_user(user, status=status, item_type=item_type)
+
+    @staticmethod
+    def get_items_by_status(*, user: User, status: str) -> QuerySet[OwnedItem]:
+        return selectors.items_for_user(user, status=status)
+
+    @staticmethod
+    def get_items_by_type(*, user: User, item_type: str) -> QuerySet[OwnedItem]:
+        return selectors.items_for_user(user, item_type=item_type)
+
+    @staticmethod
+    def get_user_item_stats(user: User) -> dict[str, Any]:
+        count = OwnedItem.objects.filter(user=user).count()
+        limit = settings.MAX_ITEMS_PER_USER
+        if is_user_admin(user):
+            return {
+                "current_count": count,
+                "max_items": limit,
+                "remaining_slots": ADMIN_REMAINING_SLOTS,
+                "can_add_items": True,
+            }
+        remaining = max(limit - count, 0)
+        return {
+            "current_count": count,
+            "max_items": limit,
+            "remaining_slots": remaining,
+            "can_add_items": remaining > 0,
+        }
+
+
+class CheckupService:
+    @staticmethod
+    def create_default_checkups(user: User) -> None:
+        """One `keep` and one `give` checkup, monthly from now; existing ones are left alone."""
+        now = timezone.now()
+        Checkup.objects.bulk_create(
+            [Checkup(user=user, checkup_type=kind, last_checkup_date=now) for kind in CheckupType.values],
+            ignore_conflicts=True,
+        )
+
+    @staticmethod
+    def create_checkup(*, user: User, checkup_type: str = CheckupType.KEEP, interval_months: int = 1) -> Checkup:
+        try:
+            with transaction.atomic():
+                return Checkup.objects.create(
+                    user=user, checkup_type=checkup_type, checkup_interval_months=interval_months
+                )
+        except IntegrityError:
+            raise BadRequest(f"A {checkup_type} checkup already exists") from None
+
+    @staticmethod
+    def get_checkup_by_type(*, user: User, checkup_type: str) -> Checkup | None:
+        return Checkup.objects.filter(user=user, checkup_type=checkup_type).first()
+
+    @staticmethod
+    def get_checkup(*, user: User, checkup_id: int) -> Checkup:
+        checkup = Checkup.objects.filter(user=user, pk=checkup_id).first()
+        if checkup is None:
+            raise NotFound("Checkup not found")
+        return checkup
+
+    @staticmethod
+    def complete_checkup(*, user: User, checkup_id: int) -> Checkup:
+        return CheckupService._update(user=user, checkup_id=checkup_id, last_checkup_date=timezone.now())
+
+    @staticmethod
+    def change_checkup_interval(*, user: User, checkup_id: int, months: int) -> Checkup:
+        if not 1 <= months <= 12:
+            raise BadRequest("Checkup interval must be between 1 and 12 months")
+        return CheckupService._update(user=user, checkup_id=checkup_id, checkup_interval_months=months)
+
+    @staticmethod
+    def _update(*, user: User, checkup_id: int, **fields: Any) -> Checkup:
+        with transaction.atomic():
+            checkup = Checkup.objects.select_for_update().filter(user=user, pk=checkup_id).first()
+            if checkup is None:
+                raise NotFound("Checkup not found")
+            for field, value in fields.items():
+                setattr(checkup, field, value)
+            checkup.save(update_fields=list(fields))
+        return checkup
+
+    @staticmethod
+    def sync_preferences(*, user: User, interval_months: int, email_notifications: bool) -> list[Checkup]:
+        """Store the email preference and set every checkup's interval, creating missing ones."""
+        if not 1 <= interval_months <= 12:
+            raise BadRequest("Checkup interval must be between 1 and 12 months")
+        with transaction.atomic():
+            if user.email_notifications != email_notifications:
+                user.email_notifications = email_notifications
+                user.save(update_fields=["email_notifications"])
+            CheckupService.create_default_checkups(user)
+            Checkup.objects.filter(user=user).update(checkup_interval_months=interval_months)
+            return list(Checkup.objects.filter(user=user).order_by("id"))

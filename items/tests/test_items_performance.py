@@ -1,0 +1,111 @@
+"""Query budgets per endpoint, and the item limit under concurrent creation."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+
+from conftest import ApiClient
+from items.models import Checkup, ItemStatus, ItemType, OwnedItem
+from minNow.auth import issue_dev_token
+
+pytestmark = pytest.mark.django_db
+
+ITEM = {
+    "name": "Lamp",
+    "picture_url": "💡",
+    "item_type": "Furniture_Appliances",
+    "status": "Keep",
+    "item_received_date": "2024-06-01T00:00:00Z",
+    "last_used": "2025-01-08T14:20:00Z",
+}
+
+
+def make_items(user, count: int) -> None:
+    OwnedItem.objects.bulk_create(
+        OwnedItem(
+            user=user,
+            name=f"Item {n}",
+            picture_url="📦",
+            item_type=ItemType.values[n % len(ItemType.values)],
+            status=ItemStatus.values[n % 3],
+            item_received_date=datetime(2020, 1, 1, tzinfo=UTC),
+            last_used=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [1, 100])
+def test_list_items_costs_the_same_queries_for_1_and_100_items(admin, admin_api, count, django_assert_max_num_queries):
+    make_items(admin, count)
+
+    with django_assert_max_num_queries(3):
+        response = admin_api.get("/api/items")
+    with django_assert_max_num_queries(3):
+        paginated = admin_api.get("/api/items?limit=10&offset=0")
+
+    assert len(response.json()) == count
+    assert paginated["X-Total-Count"] == str(count)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "budget"),
+    [
+        ("get", "/api/items/stats", None, 2),
+        ("get", "/api/badges/donated", None, 2),
+        ("get", "/api/checkups", None, 2),
+        ("post", "/api/items", ITEM, 6),  # user, lock, count, insert + 2 savepoint statements
+        ("post", "/api/sync-preferences", {"checkupInterval": 2, "emailNotifications": True}, 8),
+    ],
+)
+def test_endpoint_query_budgets(alice, alice_api, method, path, body, budget, django_assert_max_num_queries):
+    make_items(alice, 5)
+
+    with django_assert_max_num_queries(budget):
+        response = alice_api.request(method, path, body)
+
+    assert response.status_code in (200, 201)
+
+
+def test_item_detail_update_delete_budgets(alice, alice_api, django_assert_max_num_queries):
+    make_items(alice, 3)
+    item = OwnedItem.objects.filter(user=alice).first()
+    checkup = Checkup.objects.filter(user=alice).first()
+
+    with django_assert_max_num_queries(2):
+        assert alice_api.get(f"/api/items/{item.id}").status_code == 200
+    with django_assert_max_num_queries(5):
+        assert alice_api.put(f"/api/items/{item.id}", {"name": "Renamed"}).status_code == 200
+    with django_assert_max_num_queries(2):
+        assert alice_api.get(f"/api/checkups/{checkup.id}").status_code == 200
+    with django_assert_max_num_queries(5):
+        assert alice_api.post(f"/api/checkups/{checkup.id}/complete").status_code == 200
+    with django_assert_max_num_queries(3):
+        assert alice_api.delete(f"/api/items/{item.id}").status_code == 204
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creates_never_exceed_the_item_limit(alice):
+    token = issue_dev_token(alice)
+    barrier = threading.Barrier(20)
+    statuses: list[int] = []
+
+    def create() -> None:
+        try:
+            barrier.wait()
+            statuses.append(ApiClient(token).post("/api/items", ITEM).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [201] * 10 + [400] * 10
+    assert OwnedItem.objects.filter(user=alice).count() == 10
