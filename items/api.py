@@ -32,7 +32,9 @@ checkups_router = Router(tags=["Checkups"])
 
 @router.get("/items", response=responses({200: list[ItemOut]}, 400), summary="List the caller's items")
 def list_items(request: HttpRequest, response: HttpResponse, filters: Query[ItemFilters]):
-    items = selectors.items_for_user(request.auth, status=filters.status, item_type=filters.item_type, q=filters.q)
+    items = selectors.items_for_user(
+        request.auth, status=filters.status, item_type=filters.item_type, q=filters.q, location_id=filters.location_id
+    )
     if filters.limit is None and not filters.offset:
         page = list(items)
         total = len(page)

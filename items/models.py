@@ -134,6 +134,10 @@ class OwnedItem(models.Model):
     item_received_date = models.DateTimeField()
     last_used = models.DateTimeField()
     ownership_duration_goal_months = models.PositiveIntegerField(default=12)
+    current_location = models.ForeignKey(
+        "locations.Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    location_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -155,6 +159,10 @@ class OwnedItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def location_path(self) -> str | None:
+        return self.current_location.full_path if self.current_location_id else None
 
     @property
     def ownership_duration(self) -> TimeSpan:

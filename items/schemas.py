@@ -56,6 +56,7 @@ class ItemIn(Schema):
     item_received_date: ItemDate
     last_used: ItemDate
     ownership_duration_goal_months: GoalMonths = 12
+    current_location_id: UUID | None = None
 
 
 class ItemUpdateIn(Schema):
@@ -68,6 +69,7 @@ class ItemUpdateIn(Schema):
     item_received_date: ItemDate = None
     last_used: ItemDate = None
     ownership_duration_goal_months: GoalMonths = None
+    current_location_id: UUID | None = Field(None, description="One of your locations; null clears it")
 
 
 class TimeSpanOut(Schema):
@@ -100,12 +102,16 @@ class ItemOut(Schema):
     keep_badge_progress: list[BadgeOut]
     ownership_duration_goal_months: int
     ownership_duration_goal_progress: float
+    current_location_id: UUID | None
+    location_path: str | None
+    location_updated_at: datetime | None
 
 
 class ItemFilters(Schema):
     status: ItemStatus | None = None
     item_type: ItemType | None = None
     q: Text(max_length=255) | None = Field(None, description="Name contains (case-insensitive)")
+    location_id: UUID | None = Field(None, description="Items placed directly at this location")
     limit: int | None = Field(None, ge=1, le=100)
     offset: int = Field(0, ge=0, le=1_000_000)
 

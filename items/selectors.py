@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.db.models import Count, QuerySet
 
 from items.models import DONATED_BADGE_TIERS, GIVEN_STATUSES, ItemType, OwnedItem, badge_progress
@@ -9,15 +11,22 @@ from users.models import User
 
 
 def items_for_user(
-    user: User, *, status: str | None = None, item_type: str | None = None, q: str | None = None
+    user: User,
+    *,
+    status: str | None = None,
+    item_type: str | None = None,
+    q: str | None = None,
+    location_id: UUID | None = None,
 ) -> QuerySet[OwnedItem]:
-    items = OwnedItem.objects.filter(user=user)
+    items = OwnedItem.objects.filter(user=user).select_related("current_location")
     if status:
         items = items.filter(status=status)
     if item_type:
         items = items.filter(item_type=item_type)
     if q:
         items = items.filter(name__icontains=q)
+    if location_id:
+        items = items.filter(current_location_id=location_id)
     return items.order_by("-created_at", "-id")
 
 

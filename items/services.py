@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from items import selectors
 from items.models import Checkup, CheckupType, ItemStatus, OwnedItem
+from locations.models import Location
+from locations.services import LocationService
 from minNow.errors import BadRequest, NotFound
 from users.models import User, is_user_admin
 
@@ -26,6 +28,12 @@ ITEM_FIELDS = {
     "last_used",
     "ownership_duration_goal_months",
 }
+
+
+def _owned_location(user: User, location_id: UUID | None) -> Location | None:
+    if location_id is None:
+        return None
+    return LocationService.owned(user=user, location_id=location_id, field="current_location_id")
 
 
 def ensure_item_capacity(user: User, *, adding: int) -> None:
@@ -55,7 +63,9 @@ class ItemService:
         last_used: datetime,
         status: str = ItemStatus.KEEP,
         ownership_duration_goal_months: int = 12,
+        current_location_id: UUID | None = None,
     ) -> OwnedItem:
+        location = _owned_location(user, current_location_id)
         with transaction.atomic():
             ensure_item_capacity(user, adding=1)
             return OwnedItem.objects.create(
@@ -67,6 +77,8 @@ class ItemService:
                 item_received_date=item_received_date,
                 last_used=last_used,
                 ownership_duration_goal_months=ownership_duration_goal_months,
+                current_location=location,
+                location_updated_at=timezone.now() if location else None,
             )
 
     @staticmethod
@@ -78,13 +90,17 @@ class ItemService:
 
     @staticmethod
     def update_item(*, user: User, item_id: UUID, **changes: Any) -> OwnedItem:
-        unknown = set(changes) - ITEM_FIELDS
+        unknown = set(changes) - ITEM_FIELDS - {"current_location_id"}
         if unknown:
             raise BadRequest(f"Unknown item field(s): {', '.join(sorted(unknown))}")
         with transaction.atomic():
             item = OwnedItem.objects.select_for_update().filter(user=user, pk=item_id).first()
             if item is None:
                 raise NotFound("Item not found")
+            if "current_location_id" in changes:
+                location = _owned_location(user, changes.pop("current_location_id"))
+                if item.current_location_id != (location.pk if location else None):
+                    changes.update(current_location=location, location_updated_at=timezone.now())
             for field, value in changes.items():
                 setattr(item, field, value)
             if changes:

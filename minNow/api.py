@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from items.api import checkups_router
 from items.api import router as items_router
+from locations.api import router as locations_router
 from minNow.auth import ClerkAuth, dev_only
 from minNow.dev import router as dev_router
 from minNow.errors import DomainError, RateLimited
@@ -81,4 +82,5 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("", users_router)
 api.add_router("", items_router)
 api.add_router("", checkups_router)
+api.add_router("", locations_router)
 api.add_router("/dev", dev_router)

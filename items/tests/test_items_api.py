@@ -119,6 +119,9 @@ def test_create_item_returns_201_and_the_exact_item_json(alice):
         ],
         "ownership_duration_goal_months": 24,
         "ownership_duration_goal_progress": 0.96,
+        "current_location_id": None,
+        "location_path": None,
+        "location_updated_at": None,
     }
 
 

@@ -1,0 +1,28 @@
+"""Django admin for locations."""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from locations.models import Location
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ("full_path", "display_name", "user", "level", "item_count", "updated_at")
+    list_filter = ("level",)
+    search_fields = ("full_path", "display_name", "user__email", "user__username")
+    list_select_related = ("user",)
+    raw_id_fields = ("user", "parent")
+    # Paths of a whole subtree change together, so edits go through the API (LocationService), not here.
+    readonly_fields = ("id", "user", "parent", "display_name", "slug", "full_path", "level", "created_at", "updated_at")
+    ordering = ("user_id", "full_path")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    @admin.display(ordering="item_count", description="Items")
+    def item_count(self, location: Location) -> int:
+        return location.item_count

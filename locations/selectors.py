@@ -1,0 +1,67 @@
+"""Location reads: list, tree and search, each a fixed number of queries whatever the tree's size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils.text import slugify
+
+from locations.models import Location
+from locations.services import with_item_count
+from users.models import User
+
+MAX_ITEM_NAMES = 10
+
+
+def locations_for_user(user: User) -> list[Location]:
+    return list(with_item_count(Location.objects.filter(user=user)).order_by("full_path"))
+
+
+def location_tree(user: User) -> list[dict[str, Any]]:
+    """Root nodes with nested `children`, siblings ordered by display name."""
+    nodes: dict[Any, dict[str, Any]] = {}
+    locations = with_item_count(Location.objects.filter(user=user)).order_by("level", "display_name", "full_path")
+    roots: list[dict[str, Any]] = []
+    for location in locations:
+        node = {
+            "id": location.id,
+            "slug": location.slug,
+            "display_name": location.display_name,
+            "full_path": location.full_path,
+            "level": location.level,
+            "parent_id": location.parent_id,
+            "item_count": location.item_count,
+            "children": [],
+        }
+        nodes[location.id] = node
+        siblings = nodes[location.parent_id]["children"] if location.parent_id else roots
+        siblings.append(node)
+    return roots
+
+
+def search_locations(user: User, query: str) -> list[Location]:
+    """Locations whose path or name contains `query` (`living room` also finds `living-room`)."""
+    matches = Q(full_path__icontains=query) | Q(display_name__icontains=query)
+    slug = slugify(query, allow_unicode=True)
+    if slug:
+        matches |= Q(full_path__icontains=slug)
+    results = list(with_item_count(Location.objects.filter(user=user).filter(matches)).order_by("full_path"))
+    names: dict[Any, list[str]] = {location.id: [] for location in results}
+    if names:
+        item_model = Location._meta.get_field("items").related_model
+        rows = (
+            item_model.objects.filter(user=user, current_location_id__in=names)
+            .annotate(
+                position=Window(RowNumber(), partition_by=F("current_location_id"), order_by=[F("name"), F("id")])
+            )
+            .filter(position__lte=MAX_ITEM_NAMES)
+            .order_by("current_location_id", "position")
+            .values_list("current_location_id", "name")
+        )
+        for location_id, name in rows:
+            names[location_id].append(name)
+    for location in results:
+        location.item_names = names[location.id]
+    return results
