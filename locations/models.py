@@ -15,8 +15,11 @@ FALLBACK_SLUG = "location"
 
 
 def location_slug(display_name: str) -> str:
-    """`"Kid's Room"` -> `kids-room`, `"客厅"` -> `客厅`; a name with no letters or digits -> `location`."""
-    return slugify(display_name, allow_unicode=True) or FALLBACK_SLUG
+    """`"Kid's Room"` -> `kids-room`, `"客厅"` -> `客厅`; a name with no letters or digits -> `location`.
+
+    Unicode normalisation can lengthen a name (`"ﷺ"` is 18 letters), so the slug is cut to the column size.
+    """
+    return slugify(display_name, allow_unicode=True)[:MAX_NAME_LENGTH].strip("-_") or FALLBACK_SLUG
 
 
 class Location(models.Model):

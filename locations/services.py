@@ -80,21 +80,14 @@ class LocationService:
     @staticmethod
     def delete(*, user: User, location_id: UUID) -> None:
         with transaction.atomic():
-            location = (
-                Location.objects.select_for_update()
-                .filter(user=user, pk=location_id)
-                .annotate(item_count=Count("items", distinct=True), child_count=Count("children", distinct=True))
-                .first()
-            )
-            if location is None:
-                raise NotFound("Location not found")
-            if location.item_count:
+            location = _lock(user, location_id)
+            item_count = location.items.count()
+            if item_count:
+                raise BadRequest(f"Cannot delete location with items. This location contains {item_count} item(s).")
+            child_count = location.children.count()
+            if child_count:
                 raise BadRequest(
-                    f"Cannot delete location with items. This location contains {location.item_count} item(s)."
-                )
-            if location.child_count:
-                raise BadRequest(
-                    f"Cannot delete location with children. This location has {location.child_count} child location(s)."
+                    f"Cannot delete location with children. This location has {child_count} child location(s)."
                 )
             location.delete()
 
