@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from minNow import ratelimit
 from minNow.auth import issue_dev_token
 from users.models import User
 
@@ -37,6 +38,14 @@ class ApiClient:
 
     def delete(self, path: str, **extra: Any):
         return self.request("delete", path, **extra)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with empty in-process rate-limit counters."""
+    ratelimit.reset_backend()
+    yield
+    ratelimit.reset_backend()
 
 
 def make_user(name: str, **fields: Any) -> User:

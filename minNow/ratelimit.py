@@ -1,0 +1,214 @@
+"""Fixed-window rate limiting for /api/: Upstash, Redis or in-process backends behind one `hit()`."""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+import redis
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from upstash_ratelimit import FixedWindow, Ratelimit
+from upstash_redis import Redis as UpstashRedis
+
+from minNow.auth import TokenError, verify_token
+from minNow.errors import RateLimited
+
+logger = logging.getLogger(__name__)
+
+BACKEND_TIMEOUT_SECONDS = 1.0
+KEY_PREFIX = "minnow:rl"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset: int  # seconds until the window resets
+
+
+class Backend(Protocol):
+    name: str
+
+    def hit(self, key: str, limit: int, window: int) -> Decision: ...
+
+
+def _window(window: int) -> tuple[int, int]:
+    """The current window's index and the whole seconds left in it."""
+    now = time.time()
+    index = int(now // window)
+    return index, max(1, math.ceil((index + 1) * window - now))
+
+
+def _decision(count: int, limit: int, reset: int) -> Decision:
+    return Decision(allowed=count <= limit, limit=limit, remaining=max(limit - count, 0), reset=reset)
+
+
+class MemoryBackend:
+    """Per-process counters: for local development and tests only."""
+
+    name = "memory"
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, int, int], int] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, limit: int, window: int) -> Decision:
+        index, reset = _window(window)
+        with self._lock:
+            if len(self._counts) > 10_000:
+                self._counts = {k: v for k, v in self._counts.items() if k[2] >= index}
+            count = self._counts.get((key, window, index), 0) + 1
+            self._counts[(key, window, index)] = count
+        return _decision(count, limit, reset)
+
+
+class RedisBackend:
+    """INCR + PEXPIRE in one Lua call, so every process sharing the Redis shares the count."""
+
+    name = "redis"
+    SCRIPT = """
+local count = redis.call("INCR", KEYS[1])
+if count == 1 then redis.call("PEXPIRE", KEYS[1], ARGV[1]) end
+return count
+"""
+
+    def __init__(self, url: str) -> None:
+        client = redis.Redis.from_url(
+            url,
+            socket_timeout=BACKEND_TIMEOUT_SECONDS,
+            socket_connect_timeout=BACKEND_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+        )
+        self._increment = client.register_script(self.SCRIPT)
+
+    def hit(self, key: str, limit: int, window: int) -> Decision:
+        index, reset = _window(window)
+        count = int(self._increment(keys=[f"{KEY_PREFIX}:{key}:{window}:{index}"], args=[window * 1000]))
+        return _decision(count, limit, reset)
+
+
+class UpstashBackend:
+    """upstash-ratelimit's FixedWindow over the Upstash REST API, one call bounded to a second."""
+
+    name = "upstash"
+
+    def __init__(self, url: str, token: str) -> None:
+        self._redis = UpstashRedis(url=url, token=token, rest_retries=0, allow_telemetry=False)
+        # The SDK's httpx client has no timeout; a hung Upstash must never hang a request.
+        self._redis._http._client.timeout = httpx.Timeout(BACKEND_TIMEOUT_SECONDS)
+        self._limiters: dict[tuple[int, int], Ratelimit] = {}
+
+    def hit(self, key: str, limit: int, window: int) -> Decision:
+        limiter = self._limiters.get((limit, window))
+        if limiter is None:
+            limiter = Ratelimit(
+                redis=self._redis, limiter=FixedWindow(max_requests=limit, window=window), prefix=KEY_PREFIX
+            )
+            self._limiters[(limit, window)] = limiter
+        response = limiter.limit(key)
+        reset = max(1, math.ceil(response.reset - time.time()))
+        return Decision(response.allowed, response.limit, max(response.remaining, 0), reset)
+
+
+_backend: Backend | None = None
+_backend_lock = threading.Lock()
+
+
+def backend() -> Backend:
+    global _backend
+    with _backend_lock:
+        if _backend is None:
+            if settings.UPSTASH_REDIS_REST_URL and settings.UPSTASH_REDIS_REST_TOKEN:
+                _backend = UpstashBackend(settings.UPSTASH_REDIS_REST_URL, settings.UPSTASH_REDIS_REST_TOKEN)
+            elif settings.REDIS_URL:
+                _backend = RedisBackend(settings.REDIS_URL)
+            else:
+                logger.warning("Rate limits are kept in process memory: set REDIS_URL or Upstash for several workers")
+                _backend = MemoryBackend()
+        return _backend
+
+
+def reset_backend(**kwargs: Any) -> None:
+    """Forget the backend (and, for the memory backend, every count); used when settings change."""
+    global _backend
+    with _backend_lock:
+        _backend = None
+
+
+setting_changed.connect(reset_backend)
+
+
+def hit(key: str, *, limit: int | None = None, window: int | None = None) -> Decision | None:
+    """Count one request for `key`; None when the backend failed (the request is let through)."""
+    limit = limit or settings.RATE_LIMIT_REQUESTS
+    window = window or settings.RATE_LIMIT_WINDOW_SECONDS
+    try:
+        current = backend()
+        return current.hit(key, limit, window)
+    except Exception as exc:  # fail open: a limiter outage must not take the API down
+        logger.warning("Rate limiter unavailable, request let through: %s", exc.__class__.__name__)
+        return None
+
+
+def enforce(key: str, *, limit: int, window: int) -> None:
+    """Raise RateLimited when `key` is over `limit` per `window` seconds (for per-action caps)."""
+    decision = hit(key, limit=limit, window=window)
+    if decision is not None and not decision.allowed:
+        raise RateLimited(decision.reset)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR, or the address the nearest trusted proxy saw (D5): a forged header never picks the key."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def rate_limit_key(request: HttpRequest) -> str:
+    """The caller's Clerk user id when the bearer token verifies (no database work), else its IP."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        try:
+            claims = verify_token(token.strip())
+        except TokenError:
+            pass
+        else:
+            request.verified_token = (token.strip(), claims)
+            return f"user:{claims['sub']}"
+    return f"ip:{client_ip(request)}"
+
+
+class RateLimitMiddleware:
+    """Applies the limit to every /api/ request before authentication and the view run."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        decision = hit(rate_limit_key(request))
+        if decision is not None and not decision.allowed:
+            limited = RateLimited(decision.reset)
+            response: HttpResponse = JsonResponse({"detail": limited.detail}, status=429)
+            response["Retry-After"] = str(limited.retry_after)
+        else:
+            response = self.get_response(request)
+        if decision is not None:
+            response["X-RateLimit-Limit"] = str(decision.limit)
+            response["X-RateLimit-Remaining"] = str(decision.remaining)
+            response["X-RateLimit-Reset"] = str(decision.reset)
+        return response
