@@ -150,13 +150,14 @@ else:
 
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue behind one another instead of failing with "database is locked"; the test
-    # database is a file so that threads in concurrency tests see each other's commits.
+    # database is a file (one per test process) so that threads and worker processes in
+    # concurrency tests see each other's commits.
     _database["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    _database["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    _database["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 DATABASES = {"default": _database}
 
 # --- Passwords, i18n, static ------------------------------------------------------------------
@@ -245,5 +246,6 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        "httpx": {"level": "WARNING"},  # one line per outgoing request (Upstash, Clerk) is noise
     },
 }

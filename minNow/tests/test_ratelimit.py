@@ -1,0 +1,297 @@
+"""Rate limiting on every /api/ route, the same on the Upstash (via the bridge), Redis and in-process backends."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+
+from conftest import ApiClient, make_user
+from minNow import ratelimit
+from minNow.auth import issue_dev_token
+from minNow.tests.upstash_bridge import UpstashBridge
+
+pytestmark = pytest.mark.django_db
+BASE_DIR = Path(__file__).resolve().parents[2]
+REDIS_URL = "redis://127.0.0.1:6379/0"
+NO_BACKEND = {"UPSTASH_REDIS_REST_URL": "", "UPSTASH_REDIS_REST_TOKEN": "", "REDIS_URL": ""}
+
+
+def redis_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+needs_redis = pytest.mark.skipif(not redis_available(), reason="Redis is not running on 127.0.0.1:6379")
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=needs_redis), pytest.param("upstash", marks=needs_redis)])
+def backend(request):
+    """Each backend in turn; the name of the one in use is returned."""
+    if request.param == "memory":
+        with override_settings(**NO_BACKEND):
+            yield "memory"
+    elif request.param == "redis":
+        with override_settings(**{**NO_BACKEND, "REDIS_URL": REDIS_URL}):
+            yield "redis"
+    else:
+        with (
+            UpstashBridge(redis_url=REDIS_URL) as bridge,
+            override_settings(
+                **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
+            ),
+        ):
+            yield "upstash"
+
+
+def fresh_window(window: int, needed: float = 3.0) -> None:
+    """Wait for a new fixed window when the current one ends too soon for the test to fit in it."""
+    left = window - time.time() % window
+    if left < needed:
+        time.sleep(left + 0.05)
+
+
+def unique_user():
+    """A user no earlier run has counted against (Redis keys outlive a test)."""
+    name = f"rl{uuid.uuid4().hex[:10]}"
+    return make_user(name)
+
+
+def unique_ip() -> str:
+    return f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
+
+
+def test_the_101st_request_in_a_window_is_429(backend):
+    user = unique_user()
+    api = ApiClient(issue_dev_token(user))
+    fresh_window(60, needed=10)
+
+    remaining = []
+    for _ in range(100):
+        response = api.get("/api/clerk-jwt")
+        assert response.status_code == 200
+        assert response["X-RateLimit-Limit"] == "100"
+        remaining.append(int(response["X-RateLimit-Remaining"]))
+        assert 0 < int(response["X-RateLimit-Reset"]) <= 60
+    limited = api.get("/api/clerk-jwt")
+
+    assert remaining == list(range(99, -1, -1))
+    assert limited.status_code == 429
+    retry_after = int(limited["Retry-After"])
+    assert 0 < retry_after <= 60
+    assert limited.json() == {"detail": f"Rate limit exceeded. Try again in {retry_after} seconds."}
+    assert limited["X-RateLimit-Remaining"] == "0"
+
+
+@override_settings(RATE_LIMIT_REQUESTS=3, RATE_LIMIT_WINDOW_SECONDS=2)
+def test_the_window_resets(backend):
+    api = ApiClient(issue_dev_token(unique_user()))
+    fresh_window(2, needed=1.5)
+
+    assert [api.get("/api/items").status_code for _ in range(4)] == [200, 200, 200, 429]
+    time.sleep(2 - time.time() % 2 + 0.05)
+    response = api.get("/api/items")
+
+    assert response.status_code == 200
+    assert response["X-RateLimit-Remaining"] == "2"
+
+
+@override_settings(RATE_LIMIT_REQUESTS=3)
+def test_two_users_have_separate_budgets(backend):
+    first, second = ApiClient(issue_dev_token(unique_user())), ApiClient(issue_dev_token(unique_user()))
+    fresh_window(60)
+
+    assert [first.get("/api/items").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert second.get("/api/items").status_code == 200
+    assert second.get("/api/items")["X-RateLimit-Remaining"] == "1"
+
+
+@override_settings(RATE_LIMIT_REQUESTS=3, TRUSTED_PROXY_COUNT=0)
+def test_unauthenticated_and_failed_auth_requests_are_keyed_by_ip(backend):
+    ip, other_ip = unique_ip(), unique_ip()
+    client = Client(REMOTE_ADDR=ip)
+    fresh_window(60)
+
+    statuses = [
+        client.get("/api/items").status_code,
+        client.get("/api/items", headers={"Authorization": "Bearer garbage"}).status_code,
+        client.post("/api/dev/auth/clerk-login", {}, content_type="application/json").status_code,
+        client.get("/api/items", headers={"X-Forwarded-For": unique_ip()}).status_code,
+    ]
+
+    assert statuses == [401, 401, 400, 429]
+    assert Client(REMOTE_ADDR=other_ip).get("/api/items").status_code == 401
+
+
+@override_settings(RATE_LIMIT_REQUESTS=2, TRUSTED_PROXY_COUNT=0)
+def test_forged_forwarded_for_does_not_change_the_key_without_trusted_proxies(backend):
+    client = Client(REMOTE_ADDR=unique_ip())
+    fresh_window(60)
+
+    statuses = [client.get("/api/items", headers={"X-Forwarded-For": unique_ip()}).status_code for _ in range(3)]
+
+    assert statuses == [401, 401, 429]
+
+
+@override_settings(RATE_LIMIT_REQUESTS=2, TRUSTED_PROXY_COUNT=1)
+def test_behind_one_proxy_the_address_it_saw_is_the_key(backend):
+    proxy, client_address = Client(REMOTE_ADDR="127.0.0.1"), unique_ip()
+    fresh_window(60)
+
+    forged = [
+        proxy.get("/api/items", headers={"X-Forwarded-For": f"{unique_ip()}, {client_address}"}).status_code
+        for _ in range(3)
+    ]
+    another_client = proxy.get("/api/items", headers={"X-Forwarded-For": unique_ip()})
+
+    assert forged == [401, 401, 429]  # what the client prepends is ignored
+    assert another_client.status_code == 401
+
+
+def test_routes_outside_the_api_are_not_limited():
+    with override_settings(RATE_LIMIT_REQUESTS=1, **NO_BACKEND):
+        statuses = {Client().get("/healthz").status_code for _ in range(3)}
+        assert statuses == {200}
+        assert "X-RateLimit-Limit" not in Client().get("/healthz")
+
+
+def test_the_memory_backend_warns_that_it_is_per_process(caplog):
+    with override_settings(**NO_BACKEND), caplog.at_level(logging.WARNING, logger="minNow.ratelimit"):
+        ratelimit.backend()
+
+    assert "process memory" in caplog.text
+
+
+@needs_redis
+def test_a_failing_upstash_lets_requests_through(caplog):
+    api = ApiClient(issue_dev_token(unique_user()))
+    with (
+        UpstashBridge(redis_url=REDIS_URL) as bridge,
+        override_settings(
+            **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
+        ),
+    ):
+        bridge.mode = "error"
+        with caplog.at_level(logging.WARNING, logger="minNow.ratelimit"):
+            response = api.get("/api/items")
+
+    assert response.status_code == 200
+    assert "X-RateLimit-Limit" not in response
+    assert "Rate limiter unavailable" in caplog.text
+
+
+@needs_redis
+def test_a_hanging_upstash_delays_a_request_by_about_a_second_at_most():
+    api = ApiClient(issue_dev_token(unique_user()))
+    with (
+        UpstashBridge(redis_url=REDIS_URL) as bridge,
+        override_settings(
+            **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
+        ),
+    ):
+        bridge.mode = "hang"
+        started = time.monotonic()
+        response = api.get("/api/items")
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 200
+    assert elapsed < 2.0
+    assert len(bridge.requests) == 1  # no retry
+
+
+def test_an_unreachable_redis_lets_requests_through_quickly():
+    api = ApiClient(issue_dev_token(unique_user()))
+    with override_settings(**{**NO_BACKEND, "REDIS_URL": "redis://127.0.0.1:1/0"}):
+        started = time.monotonic()
+        response = api.get("/api/items")
+
+    assert response.status_code == 200
+    assert time.monotonic() - started < 2.0
+
+
+def test_upstash_bridge_rejects_a_wrong_token():
+    with (
+        UpstashBridge(redis_url=REDIS_URL) as bridge,
+        override_settings(**{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": "wrong"}),
+    ):
+        assert ratelimit.hit("bridge-token-check") is None  # fail open, and the bridge said 401
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    return (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_limit_is_exact_across_four_gunicorn_workers():
+    """150 concurrent requests from one user to 4 worker processes sharing Redis: exactly 100 pass."""
+    port = free_port()
+    sub = f"user_rl_{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": REDIS_URL,
+        "UPSTASH_REDIS_REST_URL": "",
+        "RATE_LIMIT_REQUESTS": "100",
+        "RATE_LIMIT_WINDOW_SECONDS": "60",
+        "LOG_LEVEL": "ERROR",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "minNow.wsgi:application", "--workers", "4", "--bind", f"127.0.0.1:{port}"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        user = make_user(sub.removeprefix("user_"))
+        token = issue_dev_token(user)
+        fresh_window(60, needed=8)
+
+        def call(_: int) -> int:
+            response = httpx.get(f"{base}/api/items", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            return response.status_code
+
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            statuses = list(pool.map(call, range(150)))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    assert statuses.count(200) == 100
+    assert statuses.count(429) == 50
