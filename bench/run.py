@@ -1,0 +1,462 @@
+"""HTTP throughput and latency of the API under gunicorn, on the configured database.
+
+Seeds a throwaway bench user (10 items, a 200-location tree), starts gunicorn with 2 workers on a
+free port, and measures requests/s and p50/p99 latency for a few read endpoints and a
+create+delete item cycle, each for a fixed duration at a fixed concurrency. GET scenarios use
+`wrk` when it is installed; the create+delete cycle (and every scenario without `wrk`) uses a
+small threaded Python load generator. The bench user and its data are removed at the end.
+
+Usage: .venv/bin/python bench/run.py [--duration 10] [--connections 16] [--python-only]
+       make bench ARGS="--duration 10"
+       (DATABASE_URL selects PostgreSQL, as for the app; the database is migrated first)
+
+gunicorn runs from the project directory, so it reads ./gunicorn.conf.py when there is one, as in
+production; the header line says whether it did.
+
+The rate limit stays on (Redis when one answers on 127.0.0.1:6379, else in process memory) with a
+limit too high to block, so its cost is measured. Requests carry an HS256 development token, so
+DEBUG must be on and PROD off, as in development. The exit status is 0 whatever the speed; it is 1
+only when gunicorn does not start (2 when development tokens are off).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minNow.settings")
+# The create+delete cycle briefly holds up to one extra item per connection on top of the 10 seeded
+# ones; lift the per-user item limit (for the seeding and the server) so the capacity check runs but
+# never refuses.
+os.environ["MAX_ITEMS_PER_USER"] = "1000000"
+
+import django  # noqa: E402
+
+django.setup()
+
+import redis  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from items.models import ItemStatus, ItemType, OwnedItem  # noqa: E402
+from items.services import ItemService  # noqa: E402
+from locations.models import Location  # noqa: E402
+from locations.services import LocationService  # noqa: E402
+from minNow.auth import dev_mode, issue_dev_token  # noqa: E402
+from users.models import User  # noqa: E402
+
+CLERK_ID_PREFIX = "bench_run_"
+WORKERS = 2
+REDIS_URL = "redis://127.0.0.1:6379/0"
+SERVER_START_SECONDS = 30
+WARM_UP_REQUESTS = 10
+
+ROOTS = ["Home", "Garage", "Office", "Storage Unit"]
+# Three room names contain "room", so /api/locations/search?q=room finds them and their shelves.
+ROOMS = ["Living Room", "Bedroom", "Store Room", "Kitchen", "Hallway", "Attic", "Cellar"]
+SHELVES_PER_ROOM = 6  # 4 roots x (1 + 7 rooms x (1 + 6 shelves)) = 200 locations
+ITEMS = [
+    ("Winter Coat", ItemType.CLOTHING_ACCESSORIES, ItemStatus.KEEP),
+    ("Laptop", ItemType.TECHNOLOGY, ItemStatus.KEEP),
+    ("Cordless Drill", ItemType.TOOLS_EQUIPMENT, ItemStatus.KEEP),
+    ("Yoga Mat", ItemType.FITNESS_EQUIPMENT, ItemStatus.GIVE),
+    ("Board Game", ItemType.TOYS_GAMES, ItemStatus.DONATE),
+    ("Cookbook", ItemType.BOOKS_MEDIA, ItemStatus.KEEP),
+    ("Tent", ItemType.OUTDOOR_GEAR, ItemStatus.KEEP),
+    ("Desk Lamp", ItemType.FURNITURE_APPLIANCES, ItemStatus.GIVE),
+    ("Picture Frame", ItemType.DECOR_ART, ItemStatus.DONATE),
+    ("Dog Bed", ItemType.PET_SUPPLIES, ItemStatus.KEEP),
+]
+UNPLACED_ITEMS = 2  # the last two items have no location
+
+GET_SCENARIOS = [
+    ("GET /healthz", "/healthz", False),
+    ("GET /api/items", "/api/items", True),
+    ("GET /api/locations/tree", "/api/locations/tree", True),
+    ("GET /api/locations/search?q=room", "/api/locations/search?q=room", True),
+]
+CYCLE_SCENARIO = "POST + DELETE /api/items (cycles)"
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr, so stdout holds only the results."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- Seeding ------------------------------------------------------------------------------------
+def remove_user_data(user: User) -> None:
+    """Delete a bench user, its items and its locations (children first: parent links are PROTECT)."""
+    OwnedItem.objects.filter(user=user).delete()
+    levels = Location.objects.filter(user=user).values_list("level", flat=True).distinct()
+    for level in sorted(levels, reverse=True):
+        Location.objects.filter(user=user, level=level).delete()
+    user.delete()
+
+
+def seed() -> tuple[User, list[Location]]:
+    """A fresh bench user with 10 items placed in a 200-location tree; returns the user and its shelves."""
+    for leftover in User.objects.filter(clerk_id__startswith=CLERK_ID_PREFIX):
+        remove_user_data(leftover)
+    clerk_id = f"{CLERK_ID_PREFIX}{uuid.uuid4().hex[:12]}"
+    user = User.objects.create(username=clerk_id, clerk_id=clerk_id, email=f"{clerk_id}@bench.invalid")
+
+    shelves: list[Location] = []
+    for root_name in ROOTS:
+        root = LocationService.create(user=user, display_name=root_name)
+        for room_name in ROOMS:
+            room = LocationService.create(user=user, display_name=room_name, parent_id=root.pk)
+            for number in range(1, SHELVES_PER_ROOM + 1):
+                shelves.append(LocationService.create(user=user, display_name=f"Shelf {number}", parent_id=room.pk))
+
+    now = timezone.now()
+    for index, (name, item_type, status) in enumerate(ITEMS):
+        placed = index < len(ITEMS) - UNPLACED_ITEMS
+        ItemService.create_item(
+            user=user,
+            name=name,
+            picture_url="📦",
+            item_type=item_type,
+            status=status,
+            item_received_date=now - timedelta(days=90 * (index + 1)),
+            last_used=now - timedelta(days=index),
+            current_location_id=shelves[index * 7].pk if placed else None,  # spread over rooms and roots
+        )
+    return user, shelves
+
+
+# --- Server -------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_answers() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def server_environment(use_redis: bool) -> dict[str, str]:
+    """The bench's own environment (same database, secret key, item limit) plus the server settings.
+
+    Unused limiter variables are set empty rather than removed, so a `.env` file cannot bring them back.
+    """
+    env = dict(os.environ)
+    env.update(
+        RATE_LIMIT_REQUESTS="100000000",
+        REDIS_URL=REDIS_URL if use_redis else "",
+        UPSTASH_REDIS_REST_URL="",
+        UPSTASH_REDIS_REST_TOKEN="",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def start_server(port: int, env: dict[str, str], log_file) -> subprocess.Popen | None:
+    """Start gunicorn and wait for /healthz; None (with gunicorn stopped) when it does not answer."""
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),  # .venv/bin/gunicorn beside .venv/bin/python
+        "minNow.wsgi:application",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline and server.poll() is None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            if request(conn, "GET", "/healthz", {})[0] == 200:
+                return server
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.2)
+    stop_server(server)
+    return None
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# --- Measurements -------------------------------------------------------------------------------
+@dataclass
+class Result:
+    scenario: str
+    generator: str
+    rate: float  # operations per second
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def request(conn: http.client.HTTPConnection, method: str, path: str, headers: dict, body: str | None = None):
+    """Send one request and read the whole response: (status, body bytes)."""
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile; NaN when there are no values."""
+    if not sorted_values:
+        return math.nan
+    return sorted_values[max(0, math.ceil(fraction * len(sorted_values)) - 1)]
+
+
+def python_load(
+    port: int, operation: Callable[[http.client.HTTPConnection], bool], connections: int, duration: float
+) -> tuple[float, float, float, int]:
+    """Run `operation` in a loop on `connections` threads until the deadline: (ops/s, p50 ms, p99 ms, errors).
+
+    Each thread keeps its own connection (http.client reopens it when the server closes it). An
+    operation that answers non-2xx or raises counts as an error; only answered ones are timed.
+    """
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+    started = time.perf_counter()
+    deadline = started + duration
+
+    def worker(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            while time.perf_counter() < deadline:
+                began = time.perf_counter()
+                try:
+                    ok = operation(conn)
+                except (OSError, http.client.HTTPException, ValueError, KeyError):
+                    conn.close()
+                    errors[index] += 1
+                    continue
+                latencies[index].append(time.perf_counter() - began)
+                if not ok:
+                    errors[index] += 1
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    values = sorted(value for per_thread in latencies for value in per_thread)
+    return len(values) / elapsed, percentile(values, 0.50) * 1000, percentile(values, 0.99) * 1000, sum(errors)
+
+
+WRK_RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.MULTILINE)
+WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)
+WRK_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
+WRK_SOCKET_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def parse_wrk(output: str) -> tuple[float, float, float, int] | None:
+    """(requests/s, p50 ms, p99 ms, errors) from `wrk --latency` output; None when it does not parse."""
+    rate = WRK_RATE.search(output)
+    latency = {percent: float(value) * TO_MS[unit] for percent, value, unit in WRK_LATENCY.findall(output)}
+    if rate is None or set(latency) != {"50", "99"}:
+        return None
+    errors = 0
+    if non_2xx := WRK_NON_2XX.search(output):
+        errors += int(non_2xx.group(1))
+    if socket_errors := WRK_SOCKET_ERRORS.search(output):
+        errors += sum(int(count) for count in socket_errors.groups())
+    return float(rate.group(1)), latency["50"], latency["99"], errors
+
+
+def wrk_load(wrk: str, url: str, headers: dict, connections: int, duration: int) -> tuple[float, float, float, int]:
+    command = [wrk, f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    completed = subprocess.run(  # noqa: S603
+        [*command, url], capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    parsed = parse_wrk(completed.stdout) if completed.returncode == 0 else None
+    if parsed is None:
+        raise RuntimeError(f"wrk failed (exit {completed.returncode}): {completed.stderr.strip() or completed.stdout}")
+    return parsed
+
+
+def get_operation(path: str, headers: dict) -> Callable[[http.client.HTTPConnection], bool]:
+    def operation(conn: http.client.HTTPConnection) -> bool:
+        status, _ = request(conn, "GET", path, headers)
+        return 200 <= status < 300
+
+    return operation
+
+
+def cycle_operation(auth: dict, location_id: str) -> Callable[[http.client.HTTPConnection], bool]:
+    """POST an item (placed at a shelf), then DELETE it: one operation."""
+    json_headers = {**auth, "Content-Type": "application/json"}
+
+    def operation(conn: http.client.HTTPConnection) -> bool:
+        now = timezone.now().isoformat()
+        body = json.dumps(
+            {
+                "name": "Bench Item",
+                "picture_url": "📦",
+                "item_type": ItemType.OTHER,
+                "item_received_date": now,
+                "last_used": now,
+                "current_location_id": location_id,
+            }
+        )
+        status, data = request(conn, "POST", "/api/items", json_headers, body)
+        if status != 201:
+            return False
+        status, _ = request(conn, "DELETE", f"/api/items/{json.loads(data)['id']}", auth)
+        return 200 <= status < 300
+
+    return operation
+
+
+def warm_up(port: int, operations: dict[str, Callable[[http.client.HTTPConnection], bool]]) -> None:
+    """A few untimed operations per scenario (first requests import and connect); warns on failures."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for name, operation in operations.items():
+        failures = 0
+        for _ in range(WARM_UP_REQUESTS):
+            try:
+                failures += not operation(conn)
+            except (OSError, http.client.HTTPException, ValueError, KeyError):
+                conn.close()
+                failures += 1
+        if failures:
+            log(f"warning: {name}: {failures}/{WARM_UP_REQUESTS} warm-up operations failed")
+    conn.close()
+
+
+def measure(port: int, token: str, shelf_id: str, connections: int, duration: int, python_only: bool) -> list[Result]:
+    wrk = None if python_only else shutil.which("wrk")
+    auth = {"Authorization": f"Bearer {token}"}
+    operations = {name: get_operation(path, auth if needs_auth else {}) for name, path, needs_auth in GET_SCENARIOS}
+    operations[CYCLE_SCENARIO] = cycle_operation(auth, shelf_id)
+    warm_up(port, operations)
+
+    results = []
+    for name, path, needs_auth in GET_SCENARIOS:
+        log(f"measuring {name} ...")
+        if wrk:
+            url = f"http://127.0.0.1:{port}{path}"
+            try:
+                numbers = wrk_load(wrk, url, auth if needs_auth else {}, connections, duration)
+                results.append(Result(name, "wrk", *numbers))
+                continue
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                log(f"warning: {exc}; using the Python generator instead")
+        numbers = python_load(port, operations[name], connections, duration)
+        results.append(Result(name, "python", *numbers))
+    log(f"measuring {CYCLE_SCENARIO} ...")
+    numbers = python_load(port, operations[CYCLE_SCENARIO], connections, duration)
+    results.append(Result(CYCLE_SCENARIO, "python", *numbers))
+    return results
+
+
+# --- Report -------------------------------------------------------------------------------------
+def number(value: float, digits: int) -> str:
+    return "-" if math.isnan(value) else f"{value:.{digits}f}"
+
+
+def print_report(results: list[Result], header: str) -> None:
+    print(header)
+    print()
+    print("| scenario | generator | requests/s | p50 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r.scenario} | {r.generator} | {number(r.rate, 1)} | {number(r.p50_ms, 2)} "
+            f"| {number(r.p99_ms, 2)} | {r.errors} |"
+        )
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario (default 10)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
+    parser.add_argument("--python-only", action="store_true", help="use the Python generator even if wrk is found")
+    args = parser.parse_args()
+    if args.duration < 1 or args.connections < 1:
+        parser.error("--duration and --connections must be at least 1")
+    return args
+
+
+def main() -> int:
+    args = parse_args()
+    if not dev_mode():
+        log("bench/run.py needs development tokens: run with DEBUG=True and PROD=False")
+        return 2
+    log("migrating ...")
+    call_command("migrate", "--noinput", verbosity=0)
+    log("seeding the bench user ...")
+    user, shelves = seed()
+    try:
+        token = issue_dev_token(user)
+        items, locations = OwnedItem.objects.filter(user=user).count(), Location.objects.filter(user=user).count()
+        search_hits = Location.objects.filter(user=user, full_path__icontains="room").count()
+        database = f"{connection.vendor} ({Path(str(connection.settings_dict['NAME'])).name})"
+        connection.close()  # the server has its own connections; keep none open while it runs
+        use_redis = redis_answers()
+        # gunicorn reads ./gunicorn.conf.py by default, as in production; say whether there is one.
+        config = "gunicorn.conf.py" if (ROOT / "gunicorn.conf.py").exists() else "no config file"
+        port = free_port()
+        with tempfile.TemporaryFile(mode="w+") as server_log:
+            log(f"starting gunicorn on 127.0.0.1:{port} ...")
+            server = start_server(port, server_environment(use_redis), server_log)
+            if server is None:
+                server_log.seek(0)
+                log(f"gunicorn did not answer /healthz within {SERVER_START_SECONDS} s; its output:")
+                log(server_log.read()[-4000:])
+                return 1
+            try:
+                results = measure(port, token, str(shelves[0].pk), args.connections, args.duration, args.python_only)
+            finally:
+                stop_server(server)
+            if any(r.errors for r in results):
+                server_log.seek(0)
+                log("some requests failed; the end of gunicorn's output:")
+                log(server_log.read()[-4000:])
+    finally:
+        remove_user_data(user)
+
+    header = (
+        f"database: {database}, rate limit backend: {'redis' if use_redis else 'memory'}, "
+        f"gunicorn: {WORKERS} workers, {config}; connections: {args.connections}, duration: {args.duration} s "
+        f"per scenario; seeded {items} items, {locations} locations; q=room matches {search_hits}"
+    )
+    print_report(results, header)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
