@@ -22,9 +22,12 @@ from items.schemas import (
     ItemUpdateIn,
     SyncPreferencesIn,
     SyncPreferencesOut,
+    TestEmailIn,
+    TestEmailOut,
 )
 from items.services import CheckupService, ItemService
-from minNow.errors import responses
+from minNow import ratelimit
+from minNow.errors import BadRequest, responses
 
 router = Router(tags=["Items"])
 checkups_router = Router(tags=["Checkups"])
@@ -130,3 +133,16 @@ def sync_preferences(request: HttpRequest, payload: SyncPreferencesIn):
         "checkup_interval": payload.checkupInterval,
         "updated_checkups": checkups,
     }
+
+
+TEST_EMAILS_PER_HOUR = 5
+
+
+@checkups_router.post(
+    "/send-test-email", response=responses({200: TestEmailOut}, 400, 502), summary="Send yourself a reminder now"
+)
+def send_test_email(request: HttpRequest, payload: TestEmailIn):
+    if not request.auth.email:
+        raise BadRequest("Your account has no email address")
+    ratelimit.enforce(f"test-email:{request.auth.pk}", limit=TEST_EMAILS_PER_HOUR, window=3600)
+    return CheckupService.send_checkup_email(request.auth, payload.checkup_type)

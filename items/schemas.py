@@ -154,3 +154,14 @@ class SyncPreferencesOut(Schema):
     email_notifications: bool
     checkup_interval: int
     updated_checkups: list[CheckupOut]
+
+
+class TestEmailIn(Schema):
+    checkup_type: CheckupType
+
+
+class TestEmailOut(Schema):
+    checkup_type: CheckupType
+    status: str
+    recipient_email: str
+    recipient_username: str

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from items import selectors
 from items.models import Checkup, CheckupType, ItemStatus, OwnedItem
+from items.reminders import build_reminder, reminder_item_count
 from locations.models import Location
 from locations.services import LocationService
-from minNow.errors import BadRequest, NotFound
+from minNow.errors import BadRequest, NotFound, UpstreamError
 from users.models import User, is_user_admin
 
 ADMIN_REMAINING_SLOTS = 999
@@ -156,6 +157,34 @@ class CheckupService:
         )
 
     @staticmethod
+    def missing_default_checkups() -> list[tuple[User, list[str]]]:
+        """Users lacking a keep or give checkup, with the types they lack (two queries)."""
+        existing: dict[int, set[str]] = {}
+        for user_id, checkup_type in Checkup.objects.values_list("user_id", "checkup_type"):
+            existing.setdefault(user_id, set()).add(checkup_type)
+        return [
+            (user, [kind for kind in CheckupType.values if kind not in existing.get(user.pk, set())])
+            for user in User.objects.order_by("pk")
+            if len(existing.get(user.pk, ())) < len(CheckupType.values)
+        ]
+
+    @staticmethod
+    def create_missing_default_checkups(users: list[User]) -> int:
+        """Create the missing defaults for these users; returns how many checkups were created."""
+        now = timezone.now()
+        before = Checkup.objects.filter(user__in=users).count()
+        Checkup.objects.bulk_create(
+            [
+                Checkup(user=user, checkup_type=kind, last_checkup_date=now)
+                for user in users
+                for kind in CheckupType.values
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        return Checkup.objects.filter(user__in=users).count() - before
+
+    @staticmethod
     def create_checkup(*, user: User, checkup_type: str = CheckupType.KEEP, interval_months: int = 1) -> Checkup:
         try:
             with transaction.atomic():
@@ -196,6 +225,23 @@ class CheckupService:
                 setattr(checkup, field, value)
             checkup.save(update_fields=list(fields))
         return checkup
+
+    @staticmethod
+    def send_checkup_email(user: User, checkup_type: str) -> dict[str, Any]:
+        """Send the keep or give reminder to the user now (the checkup's date is left alone)."""
+        if not user.email:
+            raise BadRequest("Your account has no email address")
+        message = build_reminder(user, checkup_type, reminder_item_count(user, checkup_type))
+        try:
+            message.send()
+        except Exception as exc:
+            raise UpstreamError("The email provider failed to send the reminder") from exc
+        return {
+            "checkup_type": checkup_type,
+            "status": "sent",
+            "recipient_email": user.email,
+            "recipient_username": user.username,
+        }
 
     @staticmethod
     def sync_preferences(*, user: User, interval_months: int, email_notifications: bool) -> list[Checkup]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -42,6 +43,20 @@ def get_jwks() -> dict[str, Any]:
 
 def get_user(clerk_id: str) -> dict[str, Any]:
     return _get(f"/users/{clerk_id}")
+
+
+def iter_users(page_size: int = 100) -> Iterator[list[dict[str, Any]]]:
+    """Every Clerk user, a page at a time (oldest first, so new sign-ups do not shift the pages)."""
+    offset = 0
+    while True:
+        page = _get("/users", params={"limit": page_size, "offset": offset, "order_by": "+created_at"})
+        if not isinstance(page, list):
+            raise ClerkError("Clerk /users did not return a list")
+        if page:
+            yield page
+        if len(page) < page_size:
+            return
+        offset += page_size
 
 
 def primary_email(clerk_user: dict[str, Any]) -> str:

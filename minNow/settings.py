@@ -209,7 +209,11 @@ CLERK_AUTHORIZED_PARTIES = env_list("CLERK_AUTHORIZED_PARTIES", [])
 # --- Email ------------------------------------------------------------------------------------
 MAILERSEND_API_KEY = env_str("MAILERSEND_API_KEY")
 MAILERSEND_API_URL = env_url("MAILERSEND_API_URL")
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = (
+    "minNow.email.MailerSendBackend"
+    if MAILERSEND_API_KEY
+    else env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent_emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@min-now.store")
 DEFAULT_FROM_NAME = env_str("DEFAULT_FROM_NAME", "MinNow")

@@ -1,0 +1,177 @@
+"""Checkup reminder emails: building them, and the batched job that sends every due one."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import reduce
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Case, Count, Q, Value, When
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from items.models import GIVEN_STATUSES, Checkup, CheckupType, ItemStatus, OwnedItem
+from users.models import User
+
+BATCH_SIZE = 500
+CLAIM_CHUNK = 250  # OR-ed conditions per UPDATE, well inside SQLite's expression depth limit
+SUBJECTS = {CheckupType.KEEP: "Your Keep Checkup Reminder", CheckupType.GIVE: "Your Give Checkup Reminder"}
+
+
+def reminder_item_count(user: User, checkup_type: str) -> int:
+    statuses = [ItemStatus.KEEP] if checkup_type == CheckupType.KEEP else list(GIVEN_STATUSES)
+    return OwnedItem.objects.filter(user=user, status__in=statuses).count()
+
+
+def build_reminder(user: User, checkup_type: str, item_count: int) -> EmailMultiAlternatives:
+    """The keep or give reminder for one user: subject, greeting by first name, item count, link."""
+    context = {
+        "subject": SUBJECTS[checkup_type],
+        "name": user.first_name or user.username,
+        "kind": checkup_type,
+        "checkup_type": checkup_type,
+        "item_count": item_count,
+        "link": settings.FRONTEND_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject=SUBJECTS[checkup_type],
+        body=render_to_string("items/email/checkup_reminder.txt", context),
+        from_email=f"{settings.DEFAULT_FROM_NAME} <{settings.DEFAULT_FROM_EMAIL}>",
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("items/email/checkup_reminder.html", context), "text/html")
+    return message
+
+
+@dataclass
+class ReminderRun:
+    """What a run of the reminder job did, and the lines it reports."""
+
+    now: datetime
+    dry_run: bool = False
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    users_seen: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+def _due_candidates(now: datetime) -> Q:
+    """A SQL pre-filter a little wider than "due" (month lengths vary); the exact check is in Python."""
+    slack = timedelta(days=4)
+    return reduce(
+        operator.or_,
+        (
+            Q(checkup_interval_months=months, last_checkup_date__lte=now - relativedelta(months=months) + slack)
+            for months in range(1, 13)
+        ),
+    )
+
+
+def _due_batches(now: datetime) -> Iterator[list[Checkup]]:
+    """Due checkups of opted-in users with an email, in primary-key order, BATCH_SIZE at a time."""
+    candidates = (
+        Checkup.objects.filter(_due_candidates(now), user__email_notifications=True, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("pk")
+    )
+    last_pk = 0
+    while True:
+        batch = list(candidates.filter(pk__gt=last_pk)[:BATCH_SIZE])
+        if not batch:
+            return
+        last_pk = batch[-1].pk
+        due = [checkup for checkup in batch if checkup.next_due_date <= now]
+        if due:
+            yield due
+
+
+def _item_counts(user_ids: set[int]) -> dict[tuple[int, str], int]:
+    """(user id, checkup type) -> the number of items the reminder talks about, in one query."""
+    counts: dict[tuple[int, str], int] = {}
+    rows = (
+        OwnedItem.objects.filter(user_id__in=user_ids)
+        .order_by()
+        .values("user_id", "status")
+        .annotate(total=Count("id"))
+        .values_list("user_id", "status", "total")
+    )
+    for user_id, status, total in rows:
+        kind = CheckupType.KEEP if status == ItemStatus.KEEP else CheckupType.GIVE
+        counts[(user_id, kind)] = counts.get((user_id, kind), 0) + total
+    return counts
+
+
+def _claim(checkups: list[Checkup], now: datetime) -> set[int]:
+    """Optimistically move each checkup's date to `now` if nobody changed it since it was read.
+
+    Two runs racing for the same checkup cannot both claim it: the loser's condition no longer
+    matches. Returns the ids this run claimed.
+    """
+    for start in range(0, len(checkups), CLAIM_CHUNK):
+        unchanged = reduce(
+            operator.or_,
+            (Q(pk=c.pk, last_checkup_date=c.last_checkup_date) for c in checkups[start : start + CLAIM_CHUNK]),
+        )
+        Checkup.objects.filter(unchanged).update(last_checkup_date=now)
+    ids = [checkup.pk for checkup in checkups]
+    return set(Checkup.objects.filter(pk__in=ids, last_checkup_date=now).values_list("pk", flat=True))
+
+
+def _release(checkups: list[Checkup], now: datetime) -> None:
+    """Give claimed checkups their old dates back, so the next run retries them."""
+    if not checkups:
+        return
+    Checkup.objects.filter(pk__in=[c.pk for c in checkups], last_checkup_date=now).update(
+        last_checkup_date=Case(*[When(pk=c.pk, then=Value(c.last_checkup_date)) for c in checkups])
+    )
+
+
+def send_due_reminders(
+    *, dry_run: bool = False, report: Callable[[str], None] = lambda line: None, progress_every: int = 500
+) -> ReminderRun:
+    """Email every due checkup of every opted-in user once, and move its date to now."""
+    run = ReminderRun(now=timezone.now(), dry_run=dry_run)
+    connection = get_connection()
+    for due in _due_batches(run.now):
+        counts = _item_counts({checkup.user_id for checkup in due})
+        claimed_ids = {checkup.pk for checkup in due} if dry_run else _claim(due, run.now)
+        claimed = [checkup for checkup in due if checkup.pk in claimed_ids]
+        run.skipped += len(due) - len(claimed)
+        messages, included = [], []
+        for checkup in claimed:
+            try:
+                count = counts.get((checkup.user_id, checkup.checkup_type), 0)
+                messages.append(build_reminder(checkup.user, checkup.checkup_type, count))
+                included.append(checkup)
+            except Exception as exc:  # one user's broken data never stops the others
+                run.failed += 1
+                report(f"failed: {checkup.user.email} {checkup.checkup_type} ({exc.__class__.__name__})")
+                if not dry_run:
+                    _release([checkup], run.now)
+        if dry_run:
+            for checkup in included:
+                report(f"would send: {checkup.user.email} {checkup.checkup_type}")
+            run.sent += len(included)
+        elif included:
+            try:
+                connection.send_messages(messages)
+            except Exception as exc:  # the provider failed the whole batch: retry it next run
+                _release(included, run.now)
+                run.failed += len(included)
+                report(f"failed: batch of {len(included)} reminders ({exc})")
+            else:
+                run.sent += len(included)
+                for checkup in included:
+                    report(f"sent: {checkup.user.email} {checkup.checkup_type}")
+        before = run.users_seen
+        run.users_seen += len({checkup.user_id for checkup in due})
+        if run.users_seen // progress_every > before // progress_every:
+            report(f"progress: {run.users_seen} users processed")
+    return run

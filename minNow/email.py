@@ -1,0 +1,78 @@
+"""Django email backend over the MailerSend SDK: the one place that talks to MailerSend.
+
+One message goes to `POST /email`, several to one `POST /bulk-email` (at most 500 per request).
+API errors raise `EmailDeliveryError` unless the caller asked to fail silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.utils import parseaddr
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from mailersend import EmailBuilder, MailerSendClient
+from mailersend.exceptions import MailerSendError
+from requests import RequestException
+
+logger = logging.getLogger(__name__)
+
+BULK_LIMIT = 500
+TIMEOUT_SECONDS = 15
+
+
+class EmailDeliveryError(Exception):
+    """The email provider refused or failed a send."""
+
+
+class MailerSendBackend(BaseEmailBackend):
+    def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
+        super().__init__(fail_silently=fail_silently)
+        options: dict[str, Any] = {"api_key": settings.MAILERSEND_API_KEY, "timeout": TIMEOUT_SECONDS}
+        if settings.MAILERSEND_API_URL:
+            options["base_url"] = settings.MAILERSEND_API_URL + "/"
+        # No automatic retries: a retried POST can send twice; callers retry on their next run.
+        self.client = MailerSendClient(max_retries=0, **options)
+
+    def send_messages(self, email_messages: list[EmailMessage]) -> int:
+        messages = [message for message in email_messages if message.recipients()]
+        if not messages:
+            return 0
+        try:
+            requests = [self._build(message) for message in messages]
+            if len(requests) == 1:
+                self.client.emails.send(requests[0])
+            else:
+                for start in range(0, len(requests), BULK_LIMIT):
+                    self.client.emails.send_bulk(requests[start : start + BULK_LIMIT])
+        except (MailerSendError, RequestException, ValueError) as exc:
+            logger.warning("MailerSend send failed: %s", exc.__class__.__name__)
+            if not self.fail_silently:
+                raise EmailDeliveryError(f"MailerSend refused the message: {exc}") from exc
+            return 0
+        return len(messages)
+
+    @staticmethod
+    def _build(message: EmailMessage) -> Any:
+        sender_name, sender_address = parseaddr(message.from_email or settings.DEFAULT_FROM_EMAIL)
+        builder = EmailBuilder().from_email(sender_address, sender_name or settings.DEFAULT_FROM_NAME)
+        for recipient in message.to:
+            name, address = parseaddr(recipient)
+            builder.to(address, name or None)
+        for recipient in message.cc:
+            builder.cc(parseaddr(recipient)[1])
+        for recipient in message.bcc:
+            builder.bcc(parseaddr(recipient)[1])
+        builder.subject(message.subject)
+        html = None
+        if isinstance(message, EmailMultiAlternatives):
+            html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), None)
+        if message.content_subtype == "html":
+            html = message.body
+        else:
+            builder.text(message.body)
+        if html:
+            builder.html(html)
+        return builder.build()
