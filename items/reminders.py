@@ -6,6 +6,7 @@ import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import formataddr
 from functools import reduce
 
 from dateutil.relativedelta import relativedelta
@@ -16,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from items.models import GIVEN_STATUSES, Checkup, CheckupType, ItemStatus, OwnedItem
+from minNow.email import InvalidMessagesError
 from users.models import User
 
 BATCH_SIZE = 500
@@ -41,7 +43,7 @@ def build_reminder(user: User, checkup_type: str, item_count: int) -> EmailMulti
     message = EmailMultiAlternatives(
         subject=SUBJECTS[checkup_type],
         body=render_to_string("items/email/checkup_reminder.txt", context),
-        from_email=f"{settings.DEFAULT_FROM_NAME} <{settings.DEFAULT_FROM_EMAIL}>",
+        from_email=formataddr((settings.DEFAULT_FROM_NAME, settings.DEFAULT_FROM_EMAIL)),
         to=[user.email],
     )
     message.attach_alternative(render_to_string("items/email/checkup_reminder.html", context), "text/html")
@@ -162,13 +164,21 @@ def send_due_reminders(
         elif included:
             try:
                 connection.send_messages(messages)
+                refused: list[Checkup] = []
+            except InvalidMessagesError as exc:  # the provider took the others
+                refused = [
+                    checkup for checkup, message in zip(included, messages, strict=True) if message in exc.invalid
+                ]
             except Exception as exc:  # the provider failed the whole batch: retry it next run
-                _release(included, run.now)
-                run.failed += len(included)
+                refused = included
                 report(f"failed: batch of {len(included)} reminders ({exc})")
-            else:
-                run.sent += len(included)
-                for checkup in included:
+            _release(refused, run.now)
+            run.failed += len(refused)
+            for checkup in included:
+                if checkup in refused:
+                    report(f"failed: {checkup.user.email} {checkup.checkup_type}")
+                else:
+                    run.sent += 1
                     report(f"sent: {checkup.user.email} {checkup.checkup_type}")
         before = run.users_seen
         run.users_seen += len({checkup.user_id for checkup in due})

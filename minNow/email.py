@@ -27,6 +27,16 @@ class EmailDeliveryError(Exception):
     """The email provider refused or failed a send."""
 
 
+class InvalidMessagesError(EmailDeliveryError):
+    """Some messages could not be turned into MailerSend requests (e.g. an address it refuses);
+    the others were sent. `invalid` holds the messages that were not."""
+
+    def __init__(self, invalid: list[EmailMessage], sent: int) -> None:
+        self.invalid = invalid
+        self.sent = sent
+        super().__init__(f"{len(invalid)} message(s) refused before sending; {sent} sent")
+
+
 class MailerSendBackend(BaseEmailBackend):
     def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
         super().__init__(fail_silently=fail_silently)
@@ -40,11 +50,16 @@ class MailerSendBackend(BaseEmailBackend):
         messages = [message for message in email_messages if message.recipients()]
         if not messages:
             return 0
+        requests, invalid = [], []
+        for message in messages:
+            try:
+                requests.append(self._build(message))
+            except ValueError:  # the SDK validates addresses more strictly than Django
+                invalid.append(message)
         try:
-            requests = [self._build(message) for message in messages]
             if len(requests) == 1:
                 self.client.emails.send(requests[0])
-            else:
+            elif requests:
                 for start in range(0, len(requests), BULK_LIMIT):
                     self.client.emails.send_bulk(requests[start : start + BULK_LIMIT])
         except (MailerSendError, RequestException, ValueError) as exc:
@@ -52,7 +67,9 @@ class MailerSendBackend(BaseEmailBackend):
             if not self.fail_silently:
                 raise EmailDeliveryError(f"MailerSend refused the message: {exc}") from exc
             return 0
-        return len(messages)
+        if invalid and not self.fail_silently:
+            raise InvalidMessagesError(invalid, sent=len(requests))
+        return len(requests)
 
     @staticmethod
     def _build(message: EmailMessage) -> Any:
