@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from agent.api import router as agent_router
 from items.api import checkups_router
 from items.api import router as items_router
 from locations.api import router as locations_router
@@ -83,4 +84,5 @@ api.add_router("", users_router)
 api.add_router("", items_router)
 api.add_router("", checkups_router)
 api.add_router("", locations_router)
+api.add_router("", agent_router)
 api.add_router("/dev", dev_router)

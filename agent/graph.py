@@ -1,0 +1,279 @@
+"""The item agent: a LangGraph graph parse -> normalise -> create, compiled once per process.
+
+One run handles one or several prompts (a batch is the same graph with more keys): parsing may run
+concurrently (it is network-bound with an LLM), creation runs one prompt after another through
+ItemService in the calling thread, so the item limit and the database transaction rules hold.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any, TypedDict
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils import timezone
+from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph import END, START, StateGraph
+from pydantic import ValidationError
+
+from agent import rules
+from agent.parsing import ParsedItem
+from items.models import ItemStatus, ItemType, OwnedItem
+from items.schemas import ItemIn
+from items.services import ItemService
+from minNow.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+PARSE_CONCURRENCY = 4
+LLM_TIMEOUT_SECONDS = 30
+LLM_RETRIES = 1
+NO_ITEM = "The prompt does not name an item"
+
+
+@dataclass(frozen=True)
+class Failure:
+    status: int
+    detail: str
+
+
+class AgentState(TypedDict, total=False):
+    prompts: dict[str, str]
+    today: date
+    parsed: dict[str, ParsedItem | Failure]
+    fields: dict[str, dict[str, Any] | Failure]
+    results: dict[str, OwnedItem | Failure]
+
+
+# --- Parsing: the LLM when configured, else rules ------------------------------------------------
+def system_prompt(today: date) -> str:
+    types = ", ".join(ItemType.values)
+    return f"""You turn one sentence about a personal possession into a structured item.
+Today's date is {today.isoformat()}.
+Allowed item_type values: {types}. Use Other when nothing fits.
+Allowed status values: Keep, Give, Donate. Gave, gifted or handed to someone -> Give; donated, charity,
+Goodwill, thrift store -> Donate; otherwise Keep.
+name: a short item name in Title Case with its meaningful adjectives (colour, material), without
+articles, possessives or verbs ("a new white t-shirt" -> "White T-Shirt"). If the sentence names no
+item, return name null.
+item_received_date: when the user got the item, as YYYY-MM-DD, resolving relative phrases against
+today's date ("yesterday", "3 months ago", "in March 2022", "for my birthday last year"). Never a date
+after today; null when the sentence does not say.
+ownership_duration_goal_months: how long the user wants to keep the item, in months ("at least 2
+years" -> 24); null when not said.
+picture_url: one emoji that fits the item."""
+
+
+_chat_model: Any = None
+_chat_model_lock = threading.Lock()
+
+
+def default_chat_model() -> Any:
+    """ChatOpenAI from settings (built once), or None when no OPENAI_API_KEY is set."""
+    global _chat_model
+    if not settings.OPENAI_API_KEY:
+        return None
+    with _chat_model_lock:
+        if _chat_model is None:
+            from langchain_openai import ChatOpenAI
+
+            _chat_model = ChatOpenAI(
+                model=settings.OPENAI_MODEL,
+                api_key=settings.OPENAI_API_KEY,
+                base_url=settings.OPENAI_BASE_URL or None,
+                timeout=LLM_TIMEOUT_SECONDS,
+                max_retries=LLM_RETRIES,
+            )
+        return _chat_model
+
+
+def _forget_chat_model(*, setting: str, **kwargs: Any) -> None:
+    global _chat_model
+    if setting.startswith("OPENAI_"):
+        _chat_model = None
+
+
+setting_changed.connect(_forget_chat_model)
+
+
+def llm_parse(prompt: str, today: date, chat_model: Any = None) -> ParsedItem:
+    """Ask the chat model for a ParsedItem (structured output); any failure raises."""
+    model = chat_model or default_chat_model()
+    if model is None:
+        raise RuntimeError("LLM parser needs OPENAI_API_KEY")
+    structured = model.with_structured_output(ParsedItem)
+    result = structured.invoke([SystemMessage(system_prompt(today)), HumanMessage(prompt)])
+    if not isinstance(result, ParsedItem):
+        raise ValueError("The language model returned no item")
+    return result
+
+
+def _parse_one(prompt: str, today: date, chat_model: Any) -> ParsedItem | Failure:
+    if chat_model is None:
+        return rules.parse_prompt(prompt, today)
+    try:
+        return llm_parse(prompt, today, chat_model)
+    except Exception as exc:  # timeouts, HTTP errors, malformed or invalid JSON: the provider failed
+        logger.warning("Language model parse failed: %s", exc.__class__.__name__)
+        return Failure(502, "The language model failed to answer; try again later")
+
+
+def parse(state: AgentState, config: RunnableConfig) -> AgentState:
+    chat_model = config.get("configurable", {}).get("chat_model") or default_chat_model()
+    prompts = state["prompts"]
+    if chat_model is None or len(prompts) == 1:
+        parsed = {key: _parse_one(text, state["today"], chat_model) for key, text in prompts.items()}
+    else:
+        with ThreadPoolExecutor(max_workers=min(PARSE_CONCURRENCY, len(prompts))) as pool:
+            futures = {key: pool.submit(_parse_one, text, state["today"], chat_model) for key, text in prompts.items()}
+            parsed = {key: future.result() for key, future in futures.items()}
+    return {"parsed": parsed}
+
+
+# --- Normalising: valid enums, dates, defaults, emoji --------------------------------------------
+STATUS_WORDS = {
+    "give": ItemStatus.GIVE,
+    "gave": ItemStatus.GIVE,
+    "given": ItemStatus.GIVE,
+    "gift": ItemStatus.GIVE,
+    "gifted": ItemStatus.GIVE,
+    "donate": ItemStatus.DONATE,
+    "donated": ItemStatus.DONATE,
+    "donation": ItemStatus.DONATE,
+    "charity": ItemStatus.DONATE,
+    "keep": ItemStatus.KEEP,
+    "kept": ItemStatus.KEEP,
+    "own": ItemStatus.KEEP,
+}
+
+
+def _squash(value: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", value.lower())
+
+
+def coerce_item_type(value: str | None) -> str:
+    """The allowed type nearest to `value` ("technology", "Clothing", "books", "clothes") or Other."""
+    wanted = _squash(value or "")
+    if not wanted:
+        return ItemType.OTHER
+    names: dict[str, str] = {}  # a whole type name or one of its parts -> the type
+    for choice in ItemType.values:
+        names[_squash(choice)] = choice
+        for part in choice.split("_"):
+            names.setdefault(_squash(part), choice)
+    if wanted in names:
+        return names[wanted]
+    for name, choice in names.items():
+        if len(wanted) >= 4 and (name.startswith(wanted) or wanted.startswith(name)):
+            return choice
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.7)
+    return names[close[0]] if close else ItemType.OTHER
+
+
+def coerce_status(value: str | None) -> str:
+    """Keep, Give or Donate, from the value or a synonym; Keep when unclear."""
+    if not value:
+        return ItemStatus.KEEP
+    return STATUS_WORDS.get(_squash(value), ItemStatus.KEEP)
+
+
+def _received_at(day: date | None, now: datetime) -> datetime:
+    if day is None or day >= now.date():
+        return now  # never in the future; today means now
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
+
+
+def _picture(parsed: ParsedItem, item_type: str, name: str) -> str:
+    emoji = (parsed.picture_url or "").strip()
+    if emoji and len(emoji) <= 8 and ":" not in emoji and not any(char.isalnum() for char in emoji):
+        return emoji
+    return rules.choose_emoji(name, item_type)
+
+
+def _item_fields(parsed: ParsedItem, now: datetime) -> dict[str, Any] | Failure:
+    name = (parsed.name or "").strip()
+    if not name:
+        return Failure(400, NO_ITEM)
+    item_type = coerce_item_type(parsed.item_type)
+    received = _received_at(parsed.item_received_date, now)
+    goal = parsed.ownership_duration_goal_months or 12
+    fields = {
+        "name": name[:255],
+        "picture_url": _picture(parsed, item_type, name),
+        "item_type": item_type,
+        "status": coerce_status(parsed.status),
+        "item_received_date": received,
+        "last_used": received,
+        "ownership_duration_goal_months": min(max(goal, 1), 1200),
+    }
+    try:
+        return ItemIn.model_validate(fields).model_dump()
+    except ValidationError as exc:
+        return Failure(400, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+
+
+def normalise(state: AgentState) -> AgentState:
+    now = timezone.now()
+    return {
+        "fields": {
+            key: parsed if isinstance(parsed, Failure) else _item_fields(parsed, now)
+            for key, parsed in state["parsed"].items()
+        }
+    }
+
+
+# --- Creating: through ItemService, one after another -------------------------------------------
+def create(state: AgentState, config: RunnableConfig) -> AgentState:
+    user = config["configurable"]["user"]
+    results: dict[str, OwnedItem | Failure] = {}
+    for key, fields in state["fields"].items():
+        if isinstance(fields, Failure):
+            results[key] = fields
+            continue
+        try:
+            results[key] = ItemService.create_item(user=user, **fields)
+        except DomainError as exc:
+            results[key] = Failure(exc.status_code, str(exc.detail))
+    return {"results": results}
+
+
+def build_graph() -> Any:
+    graph = StateGraph(AgentState)
+    graph.add_node("parse", parse)
+    graph.add_node("normalise", normalise)
+    graph.add_node("create", create)
+    graph.add_edge(START, "parse")
+    graph.add_edge("parse", "normalise")
+    graph.add_edge("normalise", "create")
+    graph.add_edge("create", END)
+    return graph.compile()
+
+
+_graph: Any = None
+_graph_lock = threading.Lock()
+
+
+def item_agent() -> Any:
+    """The compiled graph, built on first use and reused by every request of the process."""
+    global _graph
+    with _graph_lock:
+        if _graph is None:
+            _graph = build_graph()
+        return _graph
+
+
+def run_agent(user: Any, prompts: dict[str, str], *, chat_model: Any = None) -> dict[str, OwnedItem | Failure]:
+    """Parse, normalise and create one item per prompt; a result per key, in the prompts' order."""
+    state = item_agent().invoke(
+        {"prompts": prompts, "today": timezone.now().date()},
+        config={"configurable": {"user": user, "chat_model": chat_model}},
+    )
+    return state["results"]

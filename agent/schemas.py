@@ -1,0 +1,39 @@
+"""Request and response schemas of the item agent."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from items.schemas import ItemOut
+from minNow.schemas import Text
+
+Prompt = Text(max_length=1000)
+
+
+class AgentPromptIn(Schema):
+    prompt: Prompt
+
+
+class AgentBatchIn(Schema):
+    prompts: dict[Text(max_length=100), Prompt] = Field(
+        ..., description="Prompts by a key of your choice; at most AGENT_MAX_BATCH and your remaining slots"
+    )
+
+
+class AgentItemOut(Schema):
+    status: Literal["success"]
+    item: ItemOut
+
+
+class AgentBatchResult(Schema):
+    status: Literal["success", "error"]
+    item: ItemOut | None = None
+    detail: str | None = None
+
+
+class AgentBatchOut(Schema):
+    status: Literal["success", "partial", "error"]
+    results: dict[str, AgentBatchResult]
