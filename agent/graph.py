@@ -160,7 +160,10 @@ def _squash(value: str) -> str:
 
 
 def coerce_item_type(value: str | None) -> str:
-    """The allowed type nearest to `value` ("technology", "Clothing", "books", "clothes") or Other."""
+    """The allowed type nearest to `value` ("technology", "Clothing", "books", "clothes") or Other.
+
+    A type name or part of one first, then the rule parser's keywords, then a close spelling.
+    """
     wanted = _squash(value or "")
     if not wanted:
         return ItemType.OTHER
@@ -174,6 +177,9 @@ def coerce_item_type(value: str | None) -> str:
     for name, choice in names.items():
         if len(wanted) >= 4 and (name.startswith(wanted) or wanted.startswith(name)):
             return choice
+    by_keywords = rules.classify_item_type(value, value or "")  # "clothes", "electronics", "sofa"
+    if by_keywords != ItemType.OTHER:
+        return by_keywords
     close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.7)
     return names[close[0]] if close else ItemType.OTHER
 
