@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from minNow import ratelimit
@@ -46,6 +49,35 @@ def fresh_rate_limits():
     ratelimit.reset_backend()
     yield
     ratelimit.reset_backend()
+
+
+T = TypeVar("T")
+
+
+def run_concurrently(action: Callable[[], T], count: int) -> list[T]:
+    """Run `action` in `count` threads released at the same moment, each on its own database
+    connection; return the results. An exception in any thread is re-raised here."""
+    barrier = threading.Barrier(count)
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(action())
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    if errors:
+        raise errors[0]
+    return results
 
 
 def make_user(name: str, **fields: Any) -> User:

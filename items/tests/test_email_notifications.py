@@ -11,7 +11,6 @@ the calendar-month due rule (Jan 31 + 1 month = Feb 28/29).
 from __future__ import annotations
 
 import io
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from conftest import make_user
+from conftest import make_user, run_concurrently
 from items import reminders
 from items.models import Checkup, CheckupType, ItemStatus, ItemType, OwnedItem
 from minNow.tests.servers import LoopbackServer, Recorded, Reply
@@ -414,28 +413,13 @@ def test_a_checkup_changed_after_it_was_read_is_skipped_not_sent(three_users, ma
 # --- Concurrency ---------------------------------------------------------------------------------
 def run_twice_at_once() -> list[str]:
     """Start two runs of the job in two threads at the same moment; return both outputs."""
-    barrier = threading.Barrier(2)
-    outputs: list[str] = []
-    errors: list[BaseException] = []
 
-    def job() -> None:
-        try:
-            out = io.StringIO()
-            barrier.wait()
-            call_command("run_email_notifications", stdout=out)
-            outputs.append(out.getvalue())
-        except BaseException as exc:  # re-raised in the test thread below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def job() -> str:
+        out = io.StringIO()
+        call_command("run_email_notifications", stdout=out)
+        return out.getvalue()
 
-    threads = [threading.Thread(target=job) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-    return outputs
+    return run_concurrently(job, 2)
 
 
 def summary_sent(output: str) -> int:

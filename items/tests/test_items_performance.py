@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
 
-from conftest import ApiClient
+from conftest import ApiClient, run_concurrently
 from items.models import Checkup, ItemStatus, ItemType, OwnedItem
 from minNow.auth import issue_dev_token
 
@@ -91,21 +89,7 @@ def test_item_detail_update_delete_budgets(alice, alice_api, django_assert_max_n
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creates_never_exceed_the_item_limit(alice):
     token = issue_dev_token(alice)
-    barrier = threading.Barrier(20)
-    statuses: list[int] = []
-
-    def create() -> None:
-        try:
-            barrier.wait()
-            statuses.append(ApiClient(token).post("/api/items", ITEM).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=create) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_concurrently(lambda: ApiClient(token).post("/api/items", ITEM).status_code, 20)
 
     assert sorted(statuses) == [201] * 10 + [400] * 10
     assert OwnedItem.objects.filter(user=alice).count() == 10

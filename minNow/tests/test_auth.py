@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 import time
 from typing import Any
 
@@ -14,10 +13,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.db import connection
 from django.test import override_settings
 
-from conftest import ApiClient
+from conftest import ApiClient, run_concurrently
 from minNow import auth
 from minNow.auth import issue_dev_token
 from minNow.tests.servers import LoopbackServer, Reply
@@ -299,21 +297,7 @@ def test_profile_sync_with_unreachable_clerk_never_fails_the_request(pem_mode):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_first_requests_create_one_user(pem_mode):
     token = clerk_token(sub="user_race", email="race@example.com")
-    barrier = threading.Barrier(2)
-    statuses: list[int] = []
-
-    def first_request() -> None:
-        try:
-            barrier.wait()
-            statuses.append(call(token).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first_request) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_concurrently(lambda: call(token).status_code, 2)
 
     assert statuses == [200, 200]
     assert User.objects.filter(clerk_id="user_race").count() == 1
