@@ -637,7 +637,7 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], DateResolver]] = [
     ),
     (
         re.compile(r"\b(?:(?:for|on|at|over)\s+)?christmas(?:\s+day)?\s+(?:of\s+)?(?P<year>\d{4})\b", re.IGNORECASE),
-        lambda m, today: date(int(m["year"]), 12, 25),
+        lambda m, today: _safe_date(int(m["year"]), 12, 25),
     ),
     (
         re.compile(r"\b(?:(?:for|on|at|over)\s+)?christmas(?:\s+day)?\s+last\s+year\b", re.IGNORECASE),
@@ -722,7 +722,10 @@ def find_dates(prompt: str, today: date) -> list[_Found]:
             start, end = match.span("phrase") if "phrase" in pattern.groupindex else match.span()
             if _overlaps(start, end, found):
                 continue
-            value = resolve(match, today)
+            try:
+                value = resolve(match, today)
+            except (ValueError, OverflowError):  # "3000 years ago", "christmas 0000": no such date
+                value = None
             found.append(_Found(start, end, value if value is not None and value <= today else None))
     return sorted(found, key=lambda item: item.start)
 

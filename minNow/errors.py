@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
 
 
@@ -51,3 +53,22 @@ def responses(success: dict[int, Any], *errors: int, authenticated: bool = True)
     """
     codes = {*errors, 429} | ({401} if authenticated else set())
     return {**success, **{code: ErrorOut for code in sorted(codes)}}
+
+
+class JsonApiErrorsMiddleware:
+    """Under /api/, Django's own 404 (unknown URL) and 405 (wrong method) pages become `{"detail": ...}`."""
+
+    MESSAGES = {404: "Not found", 405: "Method not allowed"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        message = self.MESSAGES.get(response.status_code)
+        if message and request.path.startswith("/api/") and "json" not in response.get("Content-Type", ""):
+            replacement = JsonResponse({"detail": message}, status=response.status_code)
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response

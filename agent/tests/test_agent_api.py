@@ -656,3 +656,20 @@ def test_received_date_follows_the_frozen_today(alice):
         results = run_agent(alice, {"p": SPEC_PROMPT})
 
     assert results["p"].item_received_date.date() == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "I bought a bike 3000 years ago",
+        "a bike 9999999 weeks ago",
+        "I have had my old couch for 10000000 months",
+        "I got a bike for christmas 0000",
+    ],
+)
+def test_impossible_dates_in_a_prompt_fall_back_to_now(alice, prompt):
+    with time_machine.travel(datetime(2026, 6, 15, 9, 0, tzinfo=UTC), tick=False):
+        response = ApiClient(issue_dev_token(alice)).post("/api/agent/add-item", {"prompt": prompt})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["item"]["item_received_date"] == "2026-06-15T09:00:00Z"

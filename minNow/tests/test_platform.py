@@ -193,3 +193,21 @@ def test_log_lines_are_json():
     assert line["message"] == "hello world"
     assert line["level"] == "WARNING"
     assert line["status_code"] == 401
+
+
+@pytest.mark.parametrize("email", ["\u0000@0.0", "İ" * 130 + "@example.com", "\x1c@b.c", "a@b"])
+def test_dev_login_refuses_emails_that_are_invalid_once_lowercased_or_hold_control_characters(email):
+    response = ApiClient().post("/api/dev/auth/clerk-login", {"email": email})
+
+    assert response.status_code == 400
+    assert not User.objects.exists()
+
+
+def test_unknown_api_urls_and_wrong_methods_answer_json(alice_api):
+    unknown = alice_api.get("/api/nope")
+    wrong_method = alice_api.request("patch", "/api/items")
+
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "Not found"})
+    assert (wrong_method.status_code, wrong_method.json()) == (405, {"detail": "Method not allowed"})
+    assert "GET" in wrong_method["Allow"]
+    assert Client().get("/not-api").status_code == 404
