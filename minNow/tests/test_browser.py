@@ -64,7 +64,9 @@ class Traffic:
         self.urls.append(request.url)
 
     def on_request_failed(self, request: Request) -> None:
-        self.failed.append(f"{request.url}: {request.failure}")
+        # A load the page itself cancelled by navigating away (ERR_ABORTED) is not a missing asset.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed.append(f"{request.url}: {request.failure}")
 
     def on_response(self, response: Response) -> None:
         if response.status >= 400:
