@@ -51,8 +51,7 @@ def build_subtree(user: User) -> tuple[Location, Location, Location]:
 
 def main() -> None:
     user, _ = User.objects.get_or_create(username="bench-location-move", defaults={"clerk_id": "bench_location_move"})
-    for level in sorted(set(Location.objects.filter(user=user).values_list("level", flat=True)), reverse=True):
-        Location.objects.filter(user=user, level=level).delete()
+    Location.objects.filter(user=user).delete()
     root_a, root_b, subtree = build_subtree(user)
     assert LocationService.descendants(subtree).count() == NODES - 1
 
@@ -76,8 +75,6 @@ def main() -> None:
     print("|---|---|---|---|")
     for name, values in timings.items():
         print(f"| {name} | {statistics.median(values):.1f} | {max(values):.1f} | {queries[name]} |")
-    for level in sorted(set(Location.objects.filter(user=user).values_list("level", flat=True)), reverse=True):
-        Location.objects.filter(user=user, level=level).delete()
     user.delete()
 
 

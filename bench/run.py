@@ -104,11 +104,7 @@ def log(message: str) -> None:
 
 # --- Seeding ------------------------------------------------------------------------------------
 def remove_user_data(user: User) -> None:
-    """Delete a bench user, its items and its locations (children first: parent links are PROTECT)."""
-    OwnedItem.objects.filter(user=user).delete()
-    levels = Location.objects.filter(user=user).values_list("level", flat=True).distinct()
-    for level in sorted(levels, reverse=True):
-        Location.objects.filter(user=user, level=level).delete()
+    """Delete a bench user with its items and locations."""
     user.delete()
 
 

@@ -25,7 +25,8 @@ def location_slug(display_name: str) -> str:
 class Location(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="locations")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # RESTRICT: a parent with children cannot be deleted on its own, but a whole tree (or its user) can.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.RESTRICT, related_name="children")
     display_name = models.CharField(max_length=MAX_NAME_LENGTH)
     slug = models.CharField(max_length=MAX_NAME_LENGTH)
     full_path = models.CharField(max_length=MAX_PATH_LENGTH)

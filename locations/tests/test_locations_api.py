@@ -12,10 +12,12 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.db.models import RestrictedError
 
 from conftest import ApiClient
 from items.models import ItemStatus, ItemType, OwnedItem
 from locations.models import Location
+from locations.services import LocationService
 from minNow.auth import issue_dev_token
 
 pytestmark = pytest.mark.django_db
@@ -895,3 +897,24 @@ def test_reads_cost_the_same_number_of_queries_whatever_the_tree_size(
         response = alice_api.get(path)
 
     assert response.status_code == 200
+
+
+def test_deleting_a_user_removes_their_whole_location_tree(alice, bob):
+    home = LocationService.create(user=alice, display_name="Home")
+    bedroom = LocationService.create(user=alice, display_name="Bedroom", parent_id=home.pk)
+    LocationService.create(user=alice, display_name="Closet", parent_id=bedroom.pk)
+    LocationService.create(user=bob, display_name="Garage")
+
+    alice.delete()
+
+    assert list(Location.objects.values_list("full_path", flat=True)) == ["garage"]
+
+
+def test_a_parent_location_cannot_be_deleted_on_its_own(alice):
+    home = LocationService.create(user=alice, display_name="Home")
+    LocationService.create(user=alice, display_name="Bedroom", parent_id=home.pk)
+
+    with pytest.raises(RestrictedError):
+        home.delete()
+
+    assert Location.objects.filter(user=alice).count() == 2

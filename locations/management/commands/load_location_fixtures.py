@@ -67,9 +67,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if options["clear"]:
                 user.items.update(current_location=None, location_updated_at=None)
-                levels = Location.objects.filter(user=user).values_list("level", flat=True).distinct()
-                for level in sorted(levels, reverse=True):  # children first: parent links are PROTECT
-                    Location.objects.filter(user=user, level=level).delete()
+                Location.objects.filter(user=user).delete()
             created = self._load_home(user)
             placed = self._place_items(user)
         self.stdout.write(f"{user.email}: {created} location(s) created, {placed} item(s) placed")
