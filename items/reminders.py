@@ -25,9 +25,13 @@ CLAIM_CHUNK = 250  # OR-ed conditions per UPDATE, well inside SQLite's expressio
 SUBJECTS = {CheckupType.KEEP: "Your Keep Checkup Reminder", CheckupType.GIVE: "Your Give Checkup Reminder"}
 
 
+# The items a reminder talks about: Keep items for the keep checkup, Give and Donate for the give one.
+REMINDER_STATUSES = {CheckupType.KEEP: (ItemStatus.KEEP,), CheckupType.GIVE: GIVEN_STATUSES}
+CHECKUP_FOR_STATUS = {status: kind for kind, statuses in REMINDER_STATUSES.items() for status in statuses}
+
+
 def reminder_item_count(user: User, checkup_type: str) -> int:
-    statuses = [ItemStatus.KEEP] if checkup_type == CheckupType.KEEP else list(GIVEN_STATUSES)
-    return OwnedItem.objects.filter(user=user, status__in=statuses).count()
+    return OwnedItem.objects.filter(user=user, status__in=REMINDER_STATUSES[checkup_type]).count()
 
 
 def build_reminder(user: User, checkup_type: str, item_count: int) -> EmailMultiAlternatives:
@@ -105,7 +109,7 @@ def _item_counts(user_ids: set[int]) -> dict[tuple[int, str], int]:
         .values_list("user_id", "status", "total")
     )
     for user_id, status, total in rows:
-        kind = CheckupType.KEEP if status == ItemStatus.KEEP else CheckupType.GIVE
+        kind = CHECKUP_FOR_STATUS[status]
         counts[(user_id, kind)] = counts.get((user_id, kind), 0) + total
     return counts
 
