@@ -15,7 +15,7 @@ from items.api import router as items_router
 from locations.api import router as locations_router
 from minNow.auth import ClerkAuth, dev_only
 from minNow.dev import router as dev_router
-from minNow.errors import DomainError, RateLimited
+from minNow.errors import DomainError, RateLimited, field_name
 from users.api import router as users_router
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    detail = [
+    errors = [
         {
             "loc": [str(part) for part in error.get("loc", ())],
             "msg": str(error.get("msg", "")),
@@ -54,7 +54,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         }
         for error in exc.errors
     ]
-    return _error(request, detail, 400)
+    detail = "; ".join(f"{field_name(error['loc'])}: {error['msg']}" for error in errors) or "Invalid request"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
 
 
 @api.exception_handler(AuthenticationError)

@@ -15,9 +15,9 @@ class DomainError(Exception):
     status_code = 400
     default_detail = "Bad request"
 
-    def __init__(self, detail: Any = None) -> None:
+    def __init__(self, detail: str | None = None) -> None:
         self.detail = self.default_detail if detail is None else detail
-        super().__init__(str(self.detail))
+        super().__init__(self.detail)
 
 
 class BadRequest(DomainError):
@@ -42,8 +42,31 @@ class RateLimited(DomainError):
         super().__init__(f"Rate limit exceeded. Try again in {self.retry_after} seconds.")
 
 
+class FieldErrorOut(Schema):
+    loc: list[str]
+    msg: str
+    type: str
+
+
 class ErrorOut(Schema):
-    detail: str | list[dict[str, Any]]
+    detail: str
+    errors: list[FieldErrorOut] | None = None
+
+
+# Where ninja says a value came from, and the view parameter it was bound to; neither is a field the caller sent.
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def field_name(loc: list[str]) -> str:
+    """The field a validation error is about, as the caller wrote it: `["body", "payload", "prompts", "0"]`
+    is `prompts.0`; an error about the whole body is `body`."""
+    parts = list(loc)
+    source = parts.pop(0) if parts and parts[0] in _SOURCES else None
+    if source in {"body", "form"} and len(parts) > 1:
+        parts.pop(0)  # the view's payload parameter
+    elif source in {"body", "form"}:
+        return source
+    return ".".join(parts) or "request"
 
 
 def responses(success: dict[int, Any], *errors: int, authenticated: bool = True) -> dict[int, Any]:

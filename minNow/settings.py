@@ -76,6 +76,17 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "t
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", ["http://localhost:3000"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", ["http://localhost:3000"])
 CORS_URLS_REGEX = r"^/api/.*$"
+# The web frontend calls with `credentials: 'include'`: a browser drops any answer to such a call that lacks
+# Access-Control-Allow-Credentials. Only the listed origins ever get CORS headers.
+CORS_ALLOW_CREDENTIALS = env_bool("CORS_ALLOW_CREDENTIALS", True)
+CORS_ALLOW_HEADERS = ("accept", "authorization", "content-type", "x-csrftoken", "x-requested-with")
+CORS_EXPOSE_HEADERS = (
+    "X-Total-Count",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Retry-After",
+)
 
 # --- Applications -----------------------------------------------------------------------------
 INSTALLED_APPS = [

@@ -102,7 +102,8 @@ def test_list_checkups_with_unknown_type_is_400(alice_api, bad_type):
     response = alice_api.get(f"/api/checkups?type={bad_type}")
 
     assert response.status_code == 400
-    assert response.json()["detail"][0]["loc"] == ["query", "type"]
+    assert response.json()["detail"].startswith("type: Input should be 'keep' or 'give'")
+    assert response.json()["errors"][0]["loc"] == ["query", "type"]
 
 
 # --- is_checkup_due -----------------------------------------------------------------------------
@@ -188,7 +189,8 @@ def test_get_checkup_with_non_integer_id_is_400(alice_api):
     response = alice_api.get("/api/checkups/abc")
 
     assert response.status_code == 400
-    assert response.json()["detail"][0]["loc"] == ["path", "checkup_id"]
+    assert response.json()["detail"].startswith("checkup_id: ")
+    assert response.json()["errors"][0]["loc"] == ["path", "checkup_id"]
 
 
 # --- Complete ------------------------------------------------------------------------------------
@@ -241,7 +243,7 @@ def test_change_interval_out_of_range_is_400_and_leaves_checkup_unchanged(alice,
     response = alice_api.put(f"/api/checkups/{keep.id}/interval", payload)
 
     assert response.status_code == 400
-    assert isinstance(response.json()["detail"], list)
+    assert response.json()["detail"].startswith("interval_months: ")
     assert snapshot(keep) == before
 
 
@@ -393,7 +395,8 @@ def test_sync_preferences_with_invalid_payload_is_400_and_changes_nothing(alice,
     response = alice_api.post("/api/sync-preferences", payload)
 
     assert response.status_code == 400
-    assert isinstance(response.json()["detail"], list)
+    assert isinstance(response.json()["detail"], str)
+    assert response.json()["errors"]
     alice.refresh_from_db()
     assert alice.email_notifications is False
     assert sorted(snapshot(checkup) for checkup in Checkup.objects.filter(user=alice)) == checkups_before

@@ -65,9 +65,11 @@ def keep_badges(label: str, progress: tuple[float, float, float], months_owned: 
 
 def assert_validation_error(response) -> None:
     assert response.status_code == 400, response.content
-    detail = response.json()["detail"]
-    assert isinstance(detail, list) and detail
-    assert all({"loc", "msg", "type"} <= set(entry) for entry in detail)
+    body = response.json()
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert body["errors"] and all({"loc", "msg", "type"} <= set(entry) for entry in body["errors"])
+    # Each wrong field is named in the sentence a client shows.
+    assert all(f"{entry['loc'][-1]}: " in body["detail"] or entry["loc"][0] == "body" for entry in body["errors"])
 
 
 # --- POST /api/items ------------------------------------------------------------------------------
@@ -377,13 +379,14 @@ def test_unknown_item_id_is_404_with_a_detail(alice_api, method):
 
 
 @pytest.mark.parametrize("method", ["get", "put", "delete"])
-def test_non_uuid_item_id_is_400_with_a_detail_list(alice_api, method):
+def test_non_uuid_item_id_is_400_naming_the_id(alice_api, method):
     path = "/api/items/not-a-uuid"
 
     response = alice_api.put(path, {"name": "x"}) if method == "put" else getattr(alice_api, method)(path)
 
     assert_validation_error(response)
-    assert response.json()["detail"][0]["loc"][-1] == "item_id"
+    assert response.json()["detail"].startswith("item_id: Input should be a valid UUID")
+    assert response.json()["errors"][0]["loc"] == ["path", "item_id"]
 
 
 # --- Validation: 400, never 500, nothing written --------------------------------------------------
@@ -437,7 +440,8 @@ def test_create_item_without_a_required_field_is_400_naming_it(alice_api, field)
     response = alice_api.post("/api/items", payload)
 
     assert_validation_error(response)
-    assert [entry["loc"][-1] for entry in response.json()["detail"]] == [field]
+    assert [entry["loc"][-1] for entry in response.json()["errors"]] == [field]
+    assert response.json()["detail"] == f"{field}: Field required"
     assert not OwnedItem.objects.exists()
 
 

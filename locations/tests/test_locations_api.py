@@ -84,9 +84,11 @@ def add_items(user, location: dict | None, *names: str) -> None:
 
 def assert_validation_error(response) -> None:
     assert response.status_code == 400, response.content
-    detail = response.json()["detail"]
-    assert isinstance(detail, list) and detail
-    assert all({"loc", "msg", "type"} <= set(entry) for entry in detail)
+    body = response.json()
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert body["errors"] and all({"loc", "msg", "type"} <= set(entry) for entry in body["errors"])
+    # Each wrong field is named in the sentence a client shows.
+    assert all(f"{entry['loc'][-1]}: " in body["detail"] or entry["loc"][0] == "body" for entry in body["errors"])
 
 
 @pytest.fixture

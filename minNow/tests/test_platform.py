@@ -114,7 +114,8 @@ def test_dev_login_rejects_a_malformed_email():
     response = ApiClient().post("/api/dev/auth/clerk-login", {"email": "not-an-email"})
 
     assert response.status_code == 400
-    assert response.json()["detail"][0]["loc"][-1] == "email"
+    assert response.json()["detail"].startswith("email: ")
+    assert response.json()["errors"][0]["loc"][-1] == "email"
 
 
 def test_dev_items_requires_authentication(alice_api):
@@ -145,9 +146,36 @@ def test_missing_field_is_a_400_with_field_details():
     response = ApiClient().post("/api/dev/auth/clerk-login", {})
 
     assert response.status_code == 400
-    assert response.json()["detail"] == [
-        {"loc": ["body", "payload", "email"], "msg": "Field required", "type": "missing"}
-    ]
+    assert response.json() == {
+        "detail": "email: Field required",
+        "errors": [{"loc": ["body", "payload", "email"], "msg": "Field required", "type": "missing"}],
+    }
+
+
+def test_validation_errors_name_every_wrong_field_in_one_sentence(alice_api):
+    response = alice_api.post("/api/items", {"name": "", "item_type": "Nope", "ownership_duration_goal_months": 0})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "; ".join(f"{error['loc'][-1]}: {error['msg']}" for error in body["errors"])
+    named = {error["loc"][-1] for error in body["errors"]}
+    assert {"name", "item_type", "ownership_duration_goal_months", "picture_url", "last_used"} <= named
+    assert "item_type: Input should be 'Clothing_Accessories'" in body["detail"]
+
+
+def test_an_error_about_the_whole_body_says_body(alice_api):
+    response = alice_api.post("/api/agent/add-item-batch", "[1, 2]")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("prompts: ") or response.json()["detail"].startswith("body: ")
+    assert isinstance(response.json()["errors"], list)
+
+
+def test_nested_fields_are_named_with_dots(alice_api):
+    response = alice_api.post("/api/agent/add-item-batch", {"prompts": {"0": 5}})
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("prompts.0: Input should be a valid string")
 
 
 def test_clerk_jwt_sets_the_csrf_cookie(alice_api, alice):
@@ -159,17 +187,111 @@ def test_clerk_jwt_sets_the_csrf_cookie(alice_api, alice):
     assert "csrftoken" in response.cookies
 
 
-def test_cors_preflight_allows_the_frontend_origin():
-    response = Client().options(
+FRONTEND = "http://localhost:3000"
+ITEM = {
+    "name": "Blue Umbrella",
+    "picture_url": "☂️",
+    "item_type": "Clothing_Accessories",
+    "status": "Keep",
+    "item_received_date": "2022-03-01T00:00:00Z",
+    "last_used": "2022-03-01T00:00:00Z",
+}
+
+
+def preflight(origin: str, method: str = "POST"):
+    return Client().options(
         "/api/items",
-        headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"},
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": "authorization,content-type,x-csrftoken",
+        },
     )
 
-    assert response["Access-Control-Allow-Origin"] == "http://localhost:3000"
-    other = Client().options(
-        "/api/items", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+
+def test_cors_preflight_allows_the_frontend_with_credentials_and_its_headers():
+    response = preflight(FRONTEND, "PUT")
+
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == FRONTEND
+    assert response["Access-Control-Allow-Credentials"] == "true"
+    allowed_headers = {name.strip() for name in response["Access-Control-Allow-Headers"].split(",")}
+    assert {"authorization", "content-type", "x-csrftoken"} <= allowed_headers
+    assert "PUT" in response["Access-Control-Allow-Methods"]
+
+
+def test_cors_preflight_from_an_unlisted_origin_gets_no_cors_headers():
+    response = preflight("https://evil.example")
+
+    assert not [name for name in response.headers if name.lower().startswith("access-control-")]
+
+
+def test_cors_answers_expose_the_count_and_rate_limit_headers(alice_api):
+    response = alice_api.get("/api/items?limit=5", headers={"Origin": FRONTEND})
+
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == FRONTEND
+    assert response["Access-Control-Allow-Credentials"] == "true"
+    exposed = {name.strip().lower() for name in response["Access-Control-Expose-Headers"].split(",")}
+    assert exposed == {
+        "x-total-count",
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+        "retry-after",
+    }
+    assert {"X-Total-Count", "X-RateLimit-Remaining"} <= set(response.headers)
+
+
+def test_cors_errors_carry_the_headers_too(alice_api):
+    response = alice_api.post("/api/items", {}, headers={"Origin": FRONTEND})
+
+    assert response.status_code == 400
+    assert response["Access-Control-Allow-Origin"] == FRONTEND
+    assert response["Access-Control-Allow-Credentials"] == "true"
+
+
+def test_cors_credentials_can_be_turned_off(settings):
+    settings.CORS_ALLOW_CREDENTIALS = False
+
+    response = preflight(FRONTEND)
+
+    assert response["Access-Control-Allow-Origin"] == FRONTEND
+    assert "Access-Control-Allow-Credentials" not in response
+
+
+def test_a_write_with_a_csrf_header_but_no_cookie_works(alice):
+    """The frontend sends the token from /api/clerk-jwt as X-CSRFToken, without the cookie."""
+    client = Client(enforce_csrf_checks=True)
+    token = issue_dev_token(alice)
+    csrf = client.get("/api/clerk-jwt", headers={"Authorization": f"Bearer {token}"}).json()["csrf_token"]
+    client.cookies.clear()
+
+    response = client.post(
+        "/api/items",
+        data=json.dumps(ITEM),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}", "X-CSRFToken": csrf, "Origin": FRONTEND},
     )
-    assert "Access-Control-Allow-Origin" not in other
+
+    assert response.status_code == 201, response.content
+    assert response["Access-Control-Allow-Credentials"] == "true"
+
+
+def test_a_write_with_the_csrf_cookie_from_another_origin_works(alice):
+    """With credentials included the browser also sends the cookie /api/clerk-jwt set."""
+    client = Client(enforce_csrf_checks=True)
+    token = issue_dev_token(alice)
+    csrf = client.get("/api/clerk-jwt", headers={"Authorization": f"Bearer {token}"}).json()["csrf_token"]
+
+    response = client.post(
+        "/api/items",
+        data=json.dumps(ITEM),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}", "X-CSRFToken": csrf, "Origin": FRONTEND},
+    )
+
+    assert response.status_code == 201, response.content
 
 
 def test_tokens_are_never_logged(alice, caplog):
