@@ -18,6 +18,8 @@ from items.schemas import (
     ItemFilters,
     ItemIn,
     ItemOut,
+    ItemSearchIn,
+    ItemSearchOut,
     ItemStatsOut,
     ItemUpdateIn,
     SyncPreferencesIn,
@@ -60,6 +62,14 @@ def item_stats(request: HttpRequest):
     return ItemService.get_user_item_stats(request.auth)
 
 
+@router.get(
+    "/items/search", response=responses({200: list[ItemSearchOut]}, 400), summary="Search the caller's items by name"
+)
+def search_items(request: HttpRequest, filters: Query[ItemSearchIn]):
+    return selectors.search_items(request.auth, q=filters.q)
+
+
+# Fixed paths above this line: `/items/{item_id}` would otherwise take "search" or "stats" for an id.
 @router.get("/items/{item_id}", response=responses({200: ItemOut}, 400, 404), summary="Get an item")
 def get_item(request: HttpRequest, item_id: UUID):
     return ItemService.get_item(user=request.auth, item_id=item_id)

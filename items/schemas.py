@@ -116,6 +116,20 @@ class ItemFilters(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
+class ItemSearchIn(Schema):
+    q: Text(max_length=255) = Field(description="Words to look for in item names")
+
+
+class ItemSearchOut(Schema):
+    id: UUID
+    name: str
+    picture_url: str
+    item_type: ItemType
+    status: ItemStatus
+    current_location_id: UUID | None
+    location_path: str | None
+
+
 class ItemStatsOut(Schema):
     current_count: int
     max_items: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 
 from items.models import DONATED_BADGE_TIERS, GIVEN_STATUSES, ItemType, OwnedItem, badge_progress
 from users.models import User
@@ -28,6 +28,23 @@ def items_for_user(
     if location_id:
         items = items.filter(current_location_id=location_id)
     return items.order_by("-created_at", "-id")
+
+
+SEARCH_LIMIT = 50
+
+
+def search_items(user: User, *, q: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """The caller's items whose name holds every word of `q`: names that start with `q` first, then by name."""
+    words = q.split()
+    matches = OwnedItem.objects.filter(user=user)
+    for word in words:
+        matches = matches.filter(name__icontains=word)
+    rank = Case(When(name__istartswith=q, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return list(
+        matches.annotate(rank=rank, location_path=F("current_location__full_path"))
+        .order_by("rank", "name", "id")
+        .values("id", "name", "picture_url", "item_type", "status", "current_location_id", "location_path")[:limit]
+    )
 
 
 def donated_badges(user: User) -> dict[str, list[dict]]:
