@@ -19,11 +19,13 @@ Parser = Callable[[str, date], ParsedItem]
 
 @dataclass(frozen=True)
 class EvalCase:
-    """One prompt, the date it is read on, and what a careful human would extract from it."""
+    """One prompt, the date it is read on, and what a careful human would extract from it. `group` marks a kind
+    of prompt scored on its own as well (`quick_add`: the web app's fixed-shape prompts)."""
 
     prompt: str
     today: date
     expected: dict[str, Any]
+    group: str = ""
 
 
 def load_cases(path: Path = PROMPTS_PATH) -> list[EvalCase]:
@@ -33,22 +35,30 @@ def load_cases(path: Path = PROMPTS_PATH) -> list[EvalCase]:
         if not line.strip():
             continue
         row = json.loads(line)
-        cases.append(EvalCase(prompt=row["prompt"], today=date.fromisoformat(row["today"]), expected=row["expected"]))
+        cases.append(
+            EvalCase(
+                prompt=row["prompt"],
+                today=date.fromisoformat(row["today"]),
+                expected=row["expected"],
+                group=row.get("group", ""),
+            )
+        )
     return cases
 
 
-def _comparable(field: str, value: Any) -> Any:
-    """Names compare case-insensitively after trimming; dates as ISO strings; everything else as is."""
+def _comparable(field: str, value: Any, *, exact_names: bool = False) -> Any:
+    """Names compare case-insensitively after trimming (exactly with `exact_names`); dates as ISO strings;
+    everything else as is."""
     if value is None:
         return None
     if field == "name":
-        return " ".join(str(value).split()).casefold()
+        return str(value) if exact_names else " ".join(str(value).split()).casefold()
     if field == "item_received_date":
         return value.isoformat() if isinstance(value, date) else str(value)
     return value
 
 
-def evaluate(parse: Parser, cases: Iterable[EvalCase]) -> dict[str, Any]:
+def evaluate(parse: Parser, cases: Iterable[EvalCase], *, exact_names: bool = False) -> dict[str, Any]:
     """Run `parse` over every case: per-field correct/total/accuracy and a list of every field it got wrong."""
     correct = dict.fromkeys(FIELDS, 0)
     misses: list[dict[str, Any]] = []
@@ -57,8 +67,8 @@ def evaluate(parse: Parser, cases: Iterable[EvalCase]) -> dict[str, Any]:
         total += 1
         parsed = parse(case.prompt, case.today).model_dump()
         for field in FIELDS:
-            expected = _comparable(field, case.expected.get(field))
-            actual = _comparable(field, parsed.get(field))
+            expected = _comparable(field, case.expected.get(field), exact_names=exact_names)
+            actual = _comparable(field, parsed.get(field), exact_names=exact_names)
             if expected == actual:
                 correct[field] += 1
             else:

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from agent import rules
 from agent.parsing import ParsedItem
+from agent.quick_add import quick_add_fields
 from items.models import ItemStatus, ItemType, OwnedItem
 from items.schemas import ItemIn
 from items.services import ItemService
@@ -69,7 +70,14 @@ today's date ("yesterday", "3 months ago", "in March 2022", "for my birthday las
 after today; null when the sentence does not say.
 ownership_duration_goal_months: how long the user wants to keep the item, in months ("at least 2
 years" -> 24); null when not said.
-picture_url: one emoji that fits the item."""
+picture_url: one emoji that fits the item.
+The MinNow app's Quick Add writes prompts of a fixed shape:
+  Add a new item to keep: name '<name>', received <Month> <YYYY>
+  Add a new item to keep: name '<name>', start tracking today: <M/D/YYYY>
+optionally followed by ", ownership goal: <N> months". There the text between the quotes is the name exactly
+as typed (keep its case, apostrophes, digits, colons and accents; do not title-case or shorten it), status is
+Keep, "received <Month> <YYYY>" is the first day of that month, M/D/YYYY is month/day/year, and the goal is
+N months (null without the clause). Only item_type and picture_url are yours to choose for such a prompt."""
 
 
 _chat_model: Any = None
@@ -120,10 +128,13 @@ def _parse_one(prompt: str, today: date, chat_model: Any) -> ParsedItem | Failur
     if chat_model is None:
         return rules.parse_prompt(prompt, today)
     try:
-        return llm_parse(prompt, today, chat_model)
+        parsed = llm_parse(prompt, today, chat_model)
     except Exception as exc:  # timeouts, HTTP errors, malformed or invalid JSON: the provider failed
         logger.warning("Language model parse failed: %s", exc.__class__.__name__)
         return Failure(502, "The language model failed to answer; try again later")
+    # What a Quick Add prompt states is read exactly; the model only chooses the type and the emoji there.
+    stated = quick_add_fields(prompt, today)
+    return parsed if stated is None else parsed.model_copy(update=stated)
 
 
 def parse(state: AgentState, config: RunnableConfig) -> AgentState:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from agent.parsing import ParsedItem
+from agent.quick_add import quick_add_fields
 
 MAX_GOAL_MONTHS = 1200
 MAX_NAME_WORDS = 7
@@ -32,7 +35,7 @@ TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
         "beanie", "beret", "scarf", "glove", "mitten", "belt", "tie", "bow tie", "watch", "wristwatch", "sunglasses",
         "glasses", "handbag", "purse", "clutch", "wallet", "tote", "tote bag", "backpack", "bag", "jewelry",
         "jewellery", "necklace", "bracelet", "earring", "ring", "pendant", "brooch", "cufflink", "onesie", "kimono",
-        "sari", "poncho", "apron", "overalls",
+        "sari", "poncho", "apron", "overalls", "nike", "adidas", "air max",
     ),
     "Personal_Care_Items": (
         "toothbrush", "electric toothbrush", "toothpaste", "floss", "water flosser", "hair dryer", "hairdryer",
@@ -79,7 +82,7 @@ TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
         "curtain", "drapes", "blinds", "ornament", "christmas tree", "snow globe", "fairy lights", "string lights",
         "decor", "decoration", "wall art", "mural", "bookends", "diffuser", "centerpiece", "photograph", "lithograph",
         "pottery", "blanket", "knitted blanket", "fig", "fiddle leaf fig", "pothos", "snake plant", "fern", "bonsai",
-        "peace lily", "ficus", "aloe",
+        "peace lily", "ficus", "aloe", "photo", "xmas tree",
     ),
     "Subscriptions_Licenses": (
         "subscription", "membership", "gym membership", "license", "licence", "software license", "netflix", "spotify",
@@ -106,6 +109,7 @@ TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
         "amplifier", "battery", "laptop battery", "phone case", "thermostat", "smart thermostat", "smart plug",
         "smart bulb", "doorbell camera", "video doorbell", "ring doorbell", "security camera", "nas",
         "kindle paperwhite", "walkman", "gps watch", "running watch", "garmin", "power strip", "surge protector",
+        "sony", "bose",
     ),
     "Vehicles": (
         "car", "bike", "bicycle", "road bike", "mountain bike", "e-bike", "ebike", "electric bike", "motorcycle",
@@ -156,8 +160,8 @@ TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
         "dominoes", "deck of cards", "playing cards", "rubik's cube", "yo-yo", "kite", "frisbee", "water gun", "nerf",
         "nerf gun", "rc car", "remote control car", "toy car", "train set", "model train", "hot wheels", "barbie",
         "play-doh", "slime", "marbles", "building blocks", "blocks", "rocking horse", "trampoline", "swing set",
-        "sandbox", "pokemon cards", "trading cards", "baseball cards", "dungeons and dragons", "warhammer",
-        "skateboard", "roller skates", "rollerblades",
+        "sandbox", "sidewalk chalk", "pokemon cards", "trading cards", "baseball cards", "dungeons and dragons",
+        "warhammer", "skateboard", "roller skates", "rollerblades",
     ),
     "Pet_Supplies": (
         "dog bed", "cat bed", "pet bed", "dog crate", "crate", "kennel", "cat tree", "scratching post", "cat tower",
@@ -184,7 +188,8 @@ TYPE_KEYWORDS: dict[str, tuple[str, ...]] = {
         "acoustic guitar", "electric guitar", "bass guitar", "piano", "keyboard piano", "ukulele", "violin", "cello",
         "drum", "drums", "drum kit", "flute", "saxophone", "trumpet", "harmonica", "instrument", "sewing kit",
         "first aid kit", "tissues", "gift card", "candle lighter", "coaster", "tablecloth", "napkins", "whiteboard",
-        "corkboard", "notepad", "desk organizer", "sewing box", "sewing basket", "jewelry box",
+        "corkboard", "notepad", "desk organizer", "sewing box", "sewing basket", "jewelry box", "button", "bubble wrap",
+        "knitting needle", "yarn",
     ),
     "Other": (),
 }
@@ -426,8 +431,14 @@ _PET_ANIMAL_PATTERN = re.compile(
 )
 
 
+def _without_accents(text: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+
+
 def _best_keyword(text: str, keywords: Iterable[_Keyword]) -> _Keyword | None:
-    """The keyword that best describes `text`: the longest phrase, then the one nearest the end (the head noun)."""
+    """The keyword that best describes `text`: the longest phrase, then the one nearest the end (the head noun).
+    Accents do not matter ("Pokémon Cards" are pokemon cards)."""
+    text = _without_accents(text)
     best: tuple[int, int] | None = None
     best_keyword = None
     for keyword in keywords:
@@ -618,6 +629,10 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], DateResolver]] = [
         re.compile(r"\b(?:on\s+)?(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
         lambda m, today: _safe_date(int(m["year"]), int(m["month"]), int(m["day"])),
     ),
+    (  # numeric dates are US order, month first, as the web app writes them
+        re.compile(r"\b(?:on\s+)?(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
+        lambda m, today: _safe_date(int(m["year"]), int(m["month"]), int(m["day"])),
+    ),
     (
         re.compile(
             rf"\b(?:on\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE
@@ -644,7 +659,12 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], DateResolver]] = [
         lambda m, today: date(today.year - 1, 12, 25),
     ),
     (
-        re.compile(r"\b(?:(?:for|on|at|over)\s+)?(?:last\s+)?(?:christmas|xmas)(?:\s+day)?\b", re.IGNORECASE),
+        # A bare "Christmas" in front of a noun names a kind of thing ("Christmas decorations"), not a date.
+        re.compile(
+            r"\b(?:(?:(?:for|on|at|over)\s+)?last\s+|(?:for|on|at|over)\s+)(?:christmas|xmas)(?:\s+day)?\b"
+            r"|\b(?:christmas|xmas)(?:\s+day)?\b(?!\s+(?!(?:and|from|as|when|this|last|present|gift)\b)[a-z])",
+            re.IGNORECASE,
+        ),
         lambda m, today: _last_christmas(today),
     ),
     (
@@ -858,10 +878,12 @@ QUANTITY_WORDS = {"couple", "few", "several", "many", "lots", "lot", "bunch", "p
 )
 # fmt: off
 CONTAINER_WORDS = {
-    "bag", "bags", "bar", "bars", "basket", "baskets", "bottle", "bottles", "box", "boxes", "bunch", "bundle",
-    "bundles", "can", "cans", "carton", "cartons", "case", "cases", "couple", "crate", "crates", "few", "handful",
-    "heap", "jar", "jars", "load", "loads", "lot", "lots", "pack", "packs", "pair", "pairs", "piece", "pieces", "pile",
-    "piles", "roll", "rolls", "set", "sets", "stack", "stacks", "tin", "tins", "tub", "tube", "tubes", "tubs",
+    "bag", "bags", "bar", "bars", "basket", "baskets", "bin", "bins", "bottle", "bottles", "box", "boxes", "bucket",
+    "buckets", "bunch", "bundle", "bundles", "can", "cans", "carton", "cartons", "case", "cases", "collection",
+    "collections", "couple", "crate", "crates", "drawer", "drawers", "few", "handful", "heap", "jar", "jars", "load",
+    "loads", "lot", "lots", "pack", "packs", "pair", "pairs", "piece", "pieces", "pile", "piles", "rack", "racks",
+    "roll", "rolls", "sack", "sacks", "set", "sets", "shelf", "shelves", "stack", "stacks", "tin", "tins", "tray",
+    "trays", "tub", "tube", "tubes", "tubs",
 }
 # fmt: on
 # Verbs whose object is the item: getting, keeping, giving away.
@@ -887,21 +909,22 @@ PARTICLE_PREPOSITIONS = {"for", "to", "on", "with"}
 OTHER_VERBS = {
     "am", "are", "arrived", "arrives", "arriving", "be", "been", "being", "came", "can", "comes", "commit",
     "committing", "could", "decided", "delivered", "did", "do", "does", "drive", "drove", "going", "gonna", "hope",
-    "hoped", "hoping", "intend", "is", "last", "lasted", "lasts", "like", "liked", "love", "loved", "made", "make",
-    "may", "might", "moving", "must", "need", "needed", "needs", "plan", "planned", "planning", "plans", "shall",
-    "should", "still", "think", "thinking", "try", "trying", "use", "used", "using", "wanna", "want", "wanted", "wants",
-    "was", "wear", "were", "will", "wore", "worn", "would",
+    "hoped", "hoping", "intend", "is", "last", "lasted", "lasts", "left", "like", "liked", "love", "loved", "made",
+    "make", "may", "might", "moving", "must", "need", "needed", "needs", "plan", "planned", "planning", "plans",
+    "shall", "should", "still", "think", "thinking", "try", "trying", "use", "used", "using", "wanna", "want", "wanted",
+    "wants", "was", "wear", "were", "will", "wore", "worn", "would",
 }
 # fmt: on
 # fmt: off
 STOP_WORDS = {
-    "a", "about", "after", "again", "ago", "also", "an", "and", "anymore", "as", "at", "away", "back", "because",
-    "before", "but", "by", "down", "during", "either", "eventually", "ever", "for", "from", "he", "her", "here", "his",
-    "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "it", "it's", "just", "last", "later", "me", "my", "near",
-    "never", "next", "now", "of", "off", "on", "onto", "or", "our", "out", "over", "per", "please", "recently", "she",
-    "since", "so", "someday", "soon", "than", "that", "the", "their", "then", "there", "they", "they're", "this",
-    "till", "to", "today", "tomorrow", "tonight", "too", "until", "up", "very", "via", "we", "we're", "we've", "when",
-    "where", "which", "while", "who", "whom", "whose", "with", "without", "yesterday", "yet", "you", "your",
+    "a", "about", "above", "after", "again", "ago", "also", "an", "and", "anymore", "as", "at", "away", "back",
+    "because", "before", "behind", "below", "beneath", "beside", "but", "by", "down", "during", "either", "eventually",
+    "ever", "for", "from", "he", "her", "here", "his", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "it",
+    "it's", "just", "last", "later", "me", "my", "near", "never", "next", "now", "of", "off", "on", "onto", "or", "our",
+    "out", "over", "per", "please", "recently", "she", "since", "so", "someday", "soon", "than", "that", "the", "their",
+    "then", "there", "they", "they're", "this", "till", "to", "today", "tomorrow", "tonight", "too", "under", "until",
+    "up", "very", "via", "we", "we're", "we've", "when", "where", "which", "while", "who", "whom", "whose", "with",
+    "without", "yesterday", "yet", "you", "your",
 }
 # fmt: on
 # fmt: off
@@ -965,8 +988,11 @@ def _skip_to_noun(words: list[str], index: int) -> int:
     while index < len(words):
         word = words[index]
         next_word = words[index + 1] if index + 1 < len(words) else ""
-        if (word in CONTAINER_WORDS or re.fullmatch(r"\d+-(?:pack|piece|pc|set|count)", word)) and next_word == "of":
+        is_container = word in CONTAINER_WORDS or re.fullmatch(r"\d+-(?:pack|piece|pc|set|count)", word)
+        if is_container and next_word == "of":
             index += 2
+        elif is_container and next_word == "full" and words[index + 2 : index + 3] == ["of"]:
+            index += 3  # "a drawer full of chargers"
         elif word in ARTICLES or word in POSSESSIVES:
             after_determiner = True
             index += 1
@@ -997,6 +1023,8 @@ def _noun_phrase(words: list[str], index: int) -> list[str]:
         if word in FILLER_WORDS:
             index += 1
             continue
+        if word == "full" and phrase and words[index + 1 : index + 2] == ["of"]:
+            break  # "an e-reader full of books" is the e-reader
         continues_keyword = _completes_keyword_phrase(phrase, word)  # "Xbox Game Pass": "pass" is not a verb here
         if not continues_keyword and (
             word in STOP_WORDS
@@ -1086,10 +1114,32 @@ def _leading_phrase(words: list[str]) -> list[str]:
     index = _skip_to_noun(words, 0)
     if index >= len(words) or words[0] in NON_ITEM_OPENERS:
         return []
-    # "scented" after "A set of" is an adjective; only the very first word can be an opening verb like "Adopted".
-    if _is_verb(words[index]) or (index == 0 and _looks_like_opening_verb(words[index])):
+    # "scented" after "A set of" is an adjective; only the very first word can be an opening verb like "Adopted",
+    # and not even that when it leads into a thing we recognise ("Hiking backpack ...", "Sewing machine ...").
+    if _is_verb(words[index]):
         return []
-    return _noun_phrase(words, index)
+    phrase = _noun_phrase(words, index)
+    if index == 0 and _looks_like_opening_verb(words[index]):
+        known_thing = len(phrase) > 1 and _best_keyword(" ".join(phrase), _TYPE_KEYWORDS) is not None
+        return phrase if known_thing else []
+    return phrase
+
+
+def _first_content_words(words: list[str]) -> list[str]:
+    """The first run of words that could name a thing, skipping destinations ("moving to a new city") and people."""
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in PLACE_PREPOSITIONS:
+            destination = _skip_to_noun(words, index + 1)
+            index = destination + max(1, len(_noun_phrase(words, destination)))
+            continue
+        if re.match(r"[a-z]", word) and word not in EMPTY_OBJECTS:
+            phrase = _noun_phrase(words, _skip_to_noun(words, index))
+            if phrase and not PEOPLE.intersection(phrase) and not set(phrase) <= EMPTY_OBJECTS:
+                return phrase
+        index += 1
+    return []
 
 
 def _title_word(word: str, first: bool) -> str:
@@ -1136,12 +1186,19 @@ def extract_name(prompt: str, hidden: list[_Found]) -> str | None:
     mentions_getting = any(word in ITEM_VERBS for word in words)
     # Most trusted first: what the user got or gave, when we recognise it; then what the sentence opens with; then
     # any recognised thing; and only then unrecognised things the user says they got ("a lucky rock I found").
+    # Last, a sentence that is only a description ("a jar of buttons I've been collecting") names what it opens
+    # with, and failing all else the first words that can be a name at all.
+    determined = _determined_phrases(words)
+    describes = bool(words) and words[0] not in NON_ITEM_OPENERS  # not "what's the weather", "can you help"
     candidates = [
         *(phrase for phrase in objects if is_known(phrase)),
         *([leading] if is_known(leading) else []),
-        *(phrase for phrase in _determined_phrases(words) if is_known(phrase)),
+        *(phrase for phrase in determined if is_known(phrase)),
         *(phrase for phrase in objects if is_item(phrase)),
         *([leading] if mentions_getting and is_item(leading) else []),
+        *([leading] if describes and is_item(leading) else []),
+        *(phrase for phrase in determined if describes and is_item(phrase)),
+        *([content] if describes and (content := _first_content_words(words)) else []),
     ]
     if not candidates:
         return None
@@ -1170,6 +1227,9 @@ def _normalise(prompt: str) -> str:
 
 def parse_prompt(prompt: str, today: date) -> ParsedItem:
     """Read one sentence about an item. Name, date and goal are None when not said; the rest always has a value."""
+    stated = quick_add_fields(prompt, today)
+    if stated is not None:
+        return _parse_quick_add(stated)
     text = _normalise(prompt)
     status = classify_status(text)
     dates = find_dates(text, today)
@@ -1184,3 +1244,10 @@ def parse_prompt(prompt: str, today: date) -> ParsedItem:
         ownership_duration_goal_months=goal.value if goal and isinstance(goal.value, int) else None,
         picture_url=choose_emoji(name, item_type),
     )
+
+
+def _parse_quick_add(stated: dict[str, Any]) -> ParsedItem:
+    """The web frontend's fixed-shape prompt: its fields as written, the type and emoji from the name alone."""
+    name = stated["name"]
+    item_type = classify_item_type(name, name or "")
+    return ParsedItem(**stated, item_type=item_type, picture_url=choose_emoji(name, item_type))

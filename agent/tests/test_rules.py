@@ -72,8 +72,57 @@ def test_names_drop_articles_fillers_and_verbs(prompt, name):
 
 
 @pytest.mark.parametrize(
+    ("prompt", "name"),
+    [
+        # A noun phrase followed by a clause about it.
+        ("a jar of buttons I've been collecting", "Buttons"),
+        ("hiking backpack that survived three trips to the Alps", "Hiking Backpack"),
+        ("sewing machine which belonged to my mother", "Sewing Machine"),
+        ("streaming subscription that renews every month", "Streaming Subscription"),
+        ("the couch, which is blue", "Couch"),
+        ("a vintage typewriter, clacks beautifully", "Vintage Typewriter"),
+        # Containers name what they hold.
+        ("a box of old photos from my parents", "Photos"),
+        ("a roll of bubble wrap left over from moving", "Bubble Wrap"),
+        ("a bucket of sidewalk chalk the kids outgrew", "Sidewalk Chalk"),
+        ("a drawer full of phone chargers I never use", "Phone Chargers"),
+        ("a shelf of board games we play on weekends", "Board Games"),
+        ("a bucket of cleaning rags under the sink", "Cleaning Rags"),
+        ("an e-reader full of books", "E-Reader"),
+        # "Christmas" in front of a noun is a kind of thing, not a date.
+        ("a bin of Christmas decorations in the attic", "Christmas Decorations"),
+    ],
+)
+def test_a_prompt_with_content_words_always_gets_a_name(prompt, name):
+    parsed = parse(prompt)
+    assert parsed.name == name
+    assert parsed.item_received_date is None
+
+
+@pytest.mark.parametrize("prompt", ["donate to charity", "gave it to my sister", "sold at the market"])
+def test_destinations_and_people_are_not_items(prompt):
+    assert parse(prompt).name is None
+
+
+def test_us_numeric_dates_are_month_first():
+    assert parse("bought a blender on 3/4/2024").item_received_date == date(2024, 3, 4)
+    assert parse("bought a blender on 2/30/2024").item_received_date is None
+
+
+@pytest.mark.parametrize(
     "prompt",
-    ["hello", "", "   ", "what's the weather", "How are you?", "thanks!", "Can you help me?", "I bought something"],
+    [
+        "hello",
+        "",
+        "   ",
+        "what's the weather",
+        "How are you?",
+        "thanks!",
+        "Can you help me?",
+        "I bought something",
+        "Moving to a new city next month",
+        "taking the kids to the park",
+    ],
 )
 def test_prompts_that_name_no_item(prompt):
     parsed = parse(prompt)
@@ -375,3 +424,23 @@ def test_agent_eval_fails_when_the_rules_parser_falls_below_target(monkeypatch):
     monkeypatch.setattr("agent.rules.parse_prompt", lambda prompt, today: ParsedItem())
     with pytest.raises(CommandError, match="below target"):
         call_command("agent_eval", stdout=StringIO())
+
+
+def test_agent_eval_fails_when_a_quick_add_name_is_not_exact(monkeypatch):
+    """Names compare loosely in the main table, but a Quick Add name must come out exactly as typed."""
+
+    def shouting_parser(prompt: str, today: date) -> ParsedItem:
+        parsed = parse_prompt(prompt, today)
+        return parsed.model_copy(update={"name": parsed.name.upper() if parsed.name else None})
+
+    monkeypatch.setattr("agent.rules.parse_prompt", shouting_parser)
+    with pytest.raises(CommandError, match="Quick Add name"):
+        call_command("agent_eval", stdout=StringIO())
+
+
+def test_agent_eval_reports_the_quick_add_prompts_on_their_own():
+    out = StringIO()
+    call_command("agent_eval", stdout=out)
+    quick_add = out.getvalue().split("Quick Add prompts (names exact): ")[1]
+    assert int(quick_add.split()[0]) >= 40
+    assert quick_add.count("| 100.0% |") == 5

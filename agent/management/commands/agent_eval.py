@@ -22,12 +22,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         parse = self._parser(options["parser"])
-        report = evaluate(parse, load_cases())
+        cases = load_cases()
+        report = evaluate(parse, cases)
+        # The web app's Quick Add prompts state every field, so the name must come out exactly as typed.
+        quick_add = evaluate(parse, [case for case in cases if case.group == "quick_add"], exact_names=True)
         self.stdout.write(f"Parser: {options['parser']}, prompts: {report['total']}\n")
         self.stdout.write(markdown_table(report))
-        if options["verbose"] and report["misses"]:
-            self.stdout.write("\nMisses:")
-            for miss in report["misses"]:
+        self.stdout.write(f"\nQuick Add prompts (names exact): {quick_add['total']}\n")
+        self.stdout.write(markdown_table(quick_add))
+        if options["verbose"]:
+            misses = report["misses"] + [miss for miss in quick_add["misses"] if miss not in report["misses"]]
+            if misses:
+                self.stdout.write("\nMisses:")
+            for miss in misses:
                 self.stdout.write(
                     f"- {miss['field']}: expected {miss['expected']!r}, got {miss['actual']!r} <- {miss['prompt']}"
                 )
@@ -36,6 +43,11 @@ class Command(BaseCommand):
                 f"{field} {report['fields'][field]['accuracy']:.1%} < {minimum:.0%}"
                 for field, minimum in RULES_THRESHOLDS.items()
                 if report["fields"][field]["accuracy"] < minimum
+            ]
+            failing += [
+                f"Quick Add {field} {score['accuracy']:.1%} < 100%"
+                for field, score in quick_add["fields"].items()
+                if score["correct"] < score["total"]
             ]
             if failing:
                 raise CommandError("Rule-based parser below target: " + "; ".join(failing))
