@@ -1,0 +1,232 @@
+"""The web frontend's cross-origin contract, checked by a real browser.
+
+A page served from a second loopback origin calls the API the way the web app does: `fetch` with
+`credentials: 'include'`, the bearer token, JSON, and the CSRF token from /api/clerk-jwt as `X-CSRFToken`.
+Headless Chromium enforces CORS itself, so a missing `Access-Control-Allow-Credentials`, an unexposed header
+or an unallowed request header fails here exactly as it fails for a person using the app. The same page
+served from an origin that is not listed must be refused by the browser, and none of its writes may land.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from items.models import OwnedItem
+from locations.models import Location
+from minNow.auth import issue_dev_token
+from minNow.dev import dev_user_for_email
+from minNow.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+
+try:
+    from playwright.sync_api import Page, expect, sync_playwright
+except ImportError:  # test_browser (imported above) already skips the module without Playwright
+    pytest.skip("needs Playwright", allow_module_level=True)
+
+# Calls the API like the web app's client: every call cross-origin with the bearer token, credentials included;
+# the CSRF token fetched first and sent back as a header (not as a cookie). Errors are shown as the app shows
+# them: `detail` as the text of a toast.
+PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>MinNow cross-origin check</title></head>
+<body><div id="toast"></div>
+<script>
+const EXPOSED = ["X-Total-Count", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
+
+async function csrfToken(api, token) {
+  const response = await fetch(`${api}/api/clerk-jwt`, {headers: {"Authorization": `Bearer ${token}`}});
+  return (await response.json()).csrf_token;
+}
+
+window.callApi = async (api, token, method, path, body) => {
+  try {
+    const headers = {"Authorization": `Bearer ${token}`, "Content-Type": "application/json"};
+    headers["X-CSRFToken"] = await csrfToken(api, token);
+    const response = await fetch(`${api}${path}`, {
+      method, headers, credentials: "include", body: body == null ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!response.ok) {
+      document.getElementById("toast").textContent = json.detail;
+    }
+    const exposed = Object.fromEntries(EXPOSED.map((name) => [name, response.headers.get(name)]));
+    return {blocked: false, status: response.status, body: json, exposed};
+  } catch (error) {
+    return {blocked: true, error: String(error)};
+  }
+};
+</script></body></html>
+"""
+
+
+@contextmanager
+def page_origin() -> Iterator[str]:
+    """Serves PAGE at / from its own loopback origin; yields that origin."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            raw = PAGE.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium_page(origin: str) -> Iterator[Page]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(origin)
+            yield page
+        finally:
+            browser.close()
+
+
+class Frontend:
+    """The page's `callApi`, bound to one API and one user's token."""
+
+    def __init__(self, page: Page, api: str, token: str) -> None:
+        self.page, self.api, self.token = page, api, token
+
+    def call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+        args = [self.api, self.token, method, path, body]
+        return self.page.evaluate("([api, token, method, path, body]) => callApi(api, token, method, path, body)", args)
+
+    def ok(self, method: str, path: str, body: Any = None, status: int = 200) -> Any:
+        result = self.call(method, path, body)
+        assert result["blocked"] is False, f"{method} {path}: the browser refused the answer: {result['error']}"
+        assert result["status"] == status, f"{method} {path}: {result}"
+        return result
+
+
+ITEM = {
+    "name": "Blue Umbrella",
+    "picture_url": "☂️",
+    "item_type": "Miscellaneous",
+    "status": "Keep",
+    "item_received_date": "2022-03-01T00:00:00.000Z",
+    "last_used": "2022-03-01T00:00:00.000Z",
+    "ownership_duration_goal_months": 24,
+}
+
+
+@pytest.fixture
+def demo_token(transactional_db) -> str:
+    return issue_dev_token(dev_user_for_email("frontend@example.com"))
+
+
+def test_every_frontend_call_works_cross_origin_with_credentials(live_server, demo_token):
+    with page_origin() as origin, override_settings(CORS_ALLOWED_ORIGINS=[origin]), chromium_page(origin) as page:
+        app = Frontend(page, live_server.url, demo_token)
+
+        # Add item (manual), then the Keep list reads it back with the exposed count and rate-limit headers.
+        created = app.ok("POST", "/api/items", ITEM, status=201)["body"]
+        listed = app.ok("GET", "/api/items?status=Keep&limit=10")
+        assert [item["name"] for item in listed["body"]] == ["Blue Umbrella"]
+        assert listed["exposed"]["X-Total-Count"] == "1"
+        assert listed["exposed"]["X-RateLimit-Limit"] == "100"
+        assert int(listed["exposed"]["X-RateLimit-Remaining"]) < 100
+        assert listed["exposed"]["X-RateLimit-Reset"] is not None
+
+        # Edit and status change (partial PUT), the add-item form's stats, the giver badges.
+        item_path = f"/api/items/{created['id']}"
+        assert app.ok("PUT", item_path, {"name": "Red Umbrella"})["body"]["name"] == "Red Umbrella"
+        assert app.ok("PUT", item_path, {"status": "Give"})["body"]["status"] == "Give"
+        assert app.ok("GET", "/api/items/stats")["body"]["current_count"] == 1
+        assert list(app.ok("GET", "/api/badges/donated")["body"]) == ["Miscellaneous"]
+
+        # Location picker: create, rename, tree; place the item there; manual search groups by location.
+        home = app.ok("POST", "/api/locations", {"display_name": "Home"}, status=201)["body"]
+        hall = app.ok("POST", "/api/locations", {"display_name": "Hall", "parent_id": home["id"]}, status=201)["body"]
+        app.ok("PUT", f"/api/locations/{hall['id']}", {"display_name": "Hallway"})
+        tree = app.ok("GET", "/api/locations/tree")["body"]
+        assert [(node["full_path"], [child["full_path"] for child in node["children"]]) for node in tree] == [
+            ("home", ["home/hallway"])
+        ]
+        app.ok("PUT", item_path, {"current_location_id": hall["id"]})
+        found = app.ok("GET", "/api/items/search?q=umbrella")["body"]
+        assert [(item["name"], item["location_path"]) for item in found] == [("Red Umbrella", "home/hallway")]
+
+        # Refusal texts the picker shows.
+        refused = app.ok("DELETE", f"/api/locations/{hall['id']}", status=400)
+        assert "items" in refused["body"]["detail"]
+        assert "items" in page.locator("#toast").text_content()
+        assert "children" in app.ok("DELETE", f"/api/locations/{home['id']}", status=400)["body"]["detail"]
+
+        # Checkup dot and dialog; onboarding email dialog.
+        checkups = app.ok("GET", "/api/checkups?type=keep")["body"]
+        assert checkups[0]["is_checkup_due"] is False
+        app.ok("POST", f"/api/checkups/{checkups[0]['id']}/complete")
+        synced = app.ok("POST", "/api/sync-preferences", {"checkupInterval": 3, "emailNotifications": True})
+        assert synced["body"]["message"] == "User preferences synced successfully"
+
+        # Quick Add through the route the app calls.
+        prompts = {"0": "Add a new item to keep: name 'Yoga Mat', received March 2022, ownership goal: 36 months"}
+        batch = app.ok("POST", "/api/agent-add-item-batch", {"prompts": prompts})["body"]
+        assert batch["status"] == "success"
+        assert batch["results"]["0"]["item"]["name"] == "Yoga Mat"
+
+        # A validation error reaches the person as a sentence, not "[object Object]".
+        invalid = app.ok("POST", "/api/items", {**ITEM, "item_type": "Nope", "ownership_duration_goal_months": 0}, 400)
+        assert isinstance(invalid["body"]["detail"], str)
+        toast = page.locator("#toast")
+        expect(toast).to_contain_text("item_type: Input should be")
+        expect(toast).to_contain_text("ownership_duration_goal_months: Input should be greater than or equal to 1")
+        expect(toast).not_to_contain_text("[object Object]")
+
+        # Delete: the app reads the item first, then deletes it.
+        app.ok("GET", item_path)
+        app.ok("DELETE", item_path, status=204)
+        app.ok("GET", item_path, status=404)
+        remaining = app.ok("GET", "/api/items")["body"]
+
+    assert [item["name"] for item in remaining] == ["Yoga Mat"]
+    assert set(OwnedItem.objects.values_list("name", flat=True)) == {"Yoga Mat"}
+    assert sorted(Location.objects.values_list("full_path", flat=True)) == ["home", "home/hallway"]
+
+
+def test_the_same_calls_from_an_unlisted_origin_are_blocked_by_the_browser(live_server, demo_token):
+    calls = [
+        ("GET", "/api/items?status=Keep", None),
+        ("POST", "/api/items", ITEM),
+        ("POST", "/api/locations", {"display_name": "Home"}),
+        ("POST", "/api/sync-preferences", {"checkupInterval": 3, "emailNotifications": True}),
+        ("POST", "/api/items", {}),
+    ]
+    with (
+        page_origin() as listed,
+        page_origin() as unlisted,
+        override_settings(CORS_ALLOWED_ORIGINS=[listed]),
+        chromium_page(unlisted) as page,
+    ):
+        app = Frontend(page, live_server.url, demo_token)
+        results = [app.call(method, path, body) for method, path, body in calls]
+
+    for (method, path, _body), result in zip(calls, results, strict=True):
+        assert result["blocked"] is True, f"{method} {path} from an unlisted origin was readable: {result}"
+        assert "Failed to fetch" in result["error"]
+    # A JSON write needs a preflight, which the API refuses to allow: nothing was written.
+    assert OwnedItem.objects.count() == 0
+    assert Location.objects.count() == 0
