@@ -54,23 +54,23 @@ def fresh_rate_limits():
 T = TypeVar("T")
 
 
-def run_concurrently(action: Callable[[], T], count: int) -> list[T]:
-    """Run `action` in `count` threads released at the same moment, each on its own database
-    connection; return the results. An exception in any thread is re-raised here."""
-    barrier = threading.Barrier(count)
-    results: list[T] = []
+def run_together(*actions: Callable[[], T]) -> list[T]:
+    """Run each action in its own thread, all released at the same moment, each on its own database
+    connection; return their results in the actions' order. An exception in any thread is re-raised here."""
+    barrier = threading.Barrier(len(actions))
+    results: list[Any] = [None] * len(actions)
     errors: list[BaseException] = []
 
-    def run() -> None:
+    def run(position: int, action: Callable[[], T]) -> None:
         try:
             barrier.wait()
-            results.append(action())
+            results[position] = action()
         except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(count)]
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -78,6 +78,11 @@ def run_concurrently(action: Callable[[], T], count: int) -> list[T]:
     if errors:
         raise errors[0]
     return results
+
+
+def run_concurrently(action: Callable[[], T], count: int) -> list[T]:
+    """Run `action` in `count` threads at once (see run_together)."""
+    return run_together(*[action] * count)
 
 
 def make_user(name: str, **fields: Any) -> User:

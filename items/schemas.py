@@ -160,7 +160,7 @@ class CheckupIntervalIn(Schema):
 
 class SyncPreferencesIn(Schema):
     checkupInterval: IntervalMonths
-    emailNotifications: bool
+    emailNotifications: Annotated[bool, Field(strict=True)]  # "yes" or 1 is a 400, as for the interval
 
 
 class SyncPreferencesOut(Schema):

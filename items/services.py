@@ -18,6 +18,7 @@ from locations.models import Location
 from locations.services import LocationService
 from minNow.errors import BadRequest, NotFound, UpstreamError
 from users.models import User, is_user_admin
+from users.services import lock_user
 
 ADMIN_REMAINING_SLOTS = 999
 ITEM_FIELDS = {
@@ -40,9 +41,9 @@ def _owned_location(user: User, location_id: UUID | None) -> Location | None:
 def ensure_item_capacity(user: User, *, adding: int) -> None:
     """Refuse to go over the item limit. Call inside a transaction: it locks the user's row so that
     concurrent creations for one user queue up and see each other's items."""
+    lock_user(user)
     if is_user_admin(user):
         return
-    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
     count = OwnedItem.objects.filter(user=user).count()
     limit = settings.MAX_ITEMS_PER_USER
     if count + adding > limit:
@@ -66,9 +67,9 @@ class ItemService:
         ownership_duration_goal_months: int = 12,
         current_location_id: UUID | None = None,
     ) -> OwnedItem:
-        location = _owned_location(user, current_location_id)
         with transaction.atomic():
-            ensure_item_capacity(user, adding=1)
+            ensure_item_capacity(user, adding=1)  # also holds the user's lock, so the location cannot vanish
+            location = _owned_location(user, current_location_id)
             return OwnedItem.objects.create(
                 user=user,
                 name=name,
@@ -95,6 +96,8 @@ class ItemService:
         if unknown:
             raise BadRequest(f"Unknown item field(s): {', '.join(sorted(unknown))}")
         with transaction.atomic():
+            if changes.get("current_location_id"):
+                lock_user(user)  # placing an item is a location write: it queues behind a delete of that place
             item = OwnedItem.objects.select_for_update().filter(user=user, pk=item_id).first()
             if item is None:
                 raise NotFound("Item not found")

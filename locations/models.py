@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.text import slugify
 
 MAX_DEPTH = 10  # levels 0..9
@@ -20,6 +24,14 @@ def location_slug(display_name: str) -> str:
     Unicode normalisation can lengthen a name (`"ﷺ"` is 18 letters), so the slug is cut to the column size.
     """
     return slugify(display_name, allow_unicode=True)[:MAX_NAME_LENGTH].strip("-_") or FALLBACK_SLUG
+
+
+def child_path(parent: Location | None, slug: str) -> str:
+    return f"{parent.full_path}/{slug}" if parent else slug
+
+
+class TreeError(ValueError):
+    """A save that would break the tree (a location under itself)."""
 
 
 class Location(models.Model):
@@ -38,9 +50,56 @@ class Location(models.Model):
         ordering = ["full_path"]
         constraints = [
             models.UniqueConstraint(fields=["user", "full_path"], name="location_unique_user_path"),
-            models.CheckConstraint(condition=models.Q(level__lt=MAX_DEPTH), name="location_level_range"),
+            models.CheckConstraint(condition=Q(level__lt=MAX_DEPTH), name="location_level_range"),
+            models.CheckConstraint(condition=~Q(slug="") & ~Q(full_path=""), name="location_slug_path_not_empty"),
+            # A root is level 0 and its path is its slug; anything else ends in "/<slug>" below a parent.
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, level=0, full_path=F("slug"))
+                | Q(parent__isnull=False, level__gt=0, full_path__endswith=Concat(Value("/"), F("slug"))),
+                name="location_path_matches_parent",
+            ),
         ]
         indexes = [models.Index(fields=["parent"], name="location_parent_idx")]
 
     def __str__(self) -> str:
         return self.full_path
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the tree's invariants whoever saves (the service, the admin, a shell, a data migration): the
+        slug follows the name, the path and level follow the parent, and a changed path is carried to the
+        whole subtree in the same transaction. Serialising concurrent writers is the service's job."""
+        stored_path, stored_level = getattr(self, "_stored", (None, None))
+        parent = self.parent if self.parent_id else None
+        if (
+            parent is not None
+            and stored_path
+            and (
+                parent.pk == self.pk
+                or parent.full_path == stored_path
+                or parent.full_path.startswith(f"{stored_path}/")
+            )
+        ):
+            raise TreeError("A location cannot be placed under itself or one of its descendants")
+        self.slug = location_slug(self.display_name)
+        self.full_path = child_path(parent, self.slug)
+        self.level = parent.level + 1 if parent else 0
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "slug", "full_path", "level", "updated_at"}
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            moved = stored_path is not None and (stored_path, stored_level) != (self.full_path, self.level)
+            if moved:
+                Location.objects.filter(user_id=self.user_id, full_path__startswith=f"{stored_path}/").update(
+                    full_path=Concat(
+                        Value(self.full_path), Substr("full_path", len(stored_path) + 1), output_field=CharField()
+                    ),
+                    level=F("level") + (self.level - stored_level),
+                    updated_at=timezone.now(),
+                )
+        self._stored = (self.full_path, self.level)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Location:
+        location = super().from_db(db, field_names, values)
+        location._stored = (location.__dict__.get("full_path"), location.__dict__.get("level"))
+        return location

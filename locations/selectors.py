@@ -20,12 +20,11 @@ def locations_for_user(user: User) -> list[Location]:
 
 
 def location_tree(user: User) -> list[dict[str, Any]]:
-    """Root nodes with nested `children`, siblings ordered by display name."""
-    nodes: dict[Any, dict[str, Any]] = {}
-    locations = with_item_count(Location.objects.filter(user=user)).order_by("level", "display_name", "full_path")
-    roots: list[dict[str, Any]] = []
-    for location in locations:
-        node = {
+    """Root nodes with nested `children`, siblings ordered by display name. A node whose parent chain does
+    not reach a root (which the tree's invariants rule out) is left out rather than failing the request."""
+    locations = with_item_count(Location.objects.filter(user=user)).order_by("display_name", "full_path")
+    nodes = {
+        location.id: {
             "id": location.id,
             "slug": location.slug,
             "display_name": location.display_name,
@@ -35,9 +34,14 @@ def location_tree(user: User) -> list[dict[str, Any]]:
             "item_count": location.item_count,
             "children": [],
         }
-        nodes[location.id] = node
-        siblings = nodes[location.parent_id]["children"] if location.parent_id else roots
-        siblings.append(node)
+        for location in locations
+    }
+    roots: list[dict[str, Any]] = []
+    for node in nodes.values():
+        if node["parent_id"] is None:
+            roots.append(node)
+        elif node["parent_id"] in nodes:
+            nodes[node["parent_id"]]["children"].append(node)
     return roots
 
 

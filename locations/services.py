@@ -5,27 +5,26 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Count, F, Max, QuerySet, Value
-from django.db.models.functions import Concat, Length, Substr
-from django.utils import timezone
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import Length
 
-from locations.models import MAX_DEPTH, MAX_PATH_LENGTH, Location, location_slug
+from locations.models import MAX_DEPTH, MAX_PATH_LENGTH, Location, child_path, location_slug
 from minNow.errors import BadRequest, NotFound
-from users.models import User
+from users.models import User, is_user_admin
+from users.services import lock_user
 
 
 def with_item_count(locations: QuerySet[Location]) -> QuerySet[Location]:
     return locations.annotate(item_count=Count("items"))
 
 
-def ancestor_paths(full_path: str) -> list[str]:
-    """`home/bedroom/closet` -> `["home", "home/bedroom"]`."""
-    parts = full_path.split("/")
-    return ["/".join(parts[:n]) for n in range(1, len(parts))]
-
-
 class LocationService:
+    """Every location write runs in one transaction that first locks the user's row (DESIGN "Locations"), so
+    writes to one user's tree run one after another and each checks ancestry and derives paths from rows
+    as the previous write committed them."""
+
     @staticmethod
     def get(*, user: User, location_id: UUID) -> Location:
         location = with_item_count(Location.objects.filter(user=user, pk=location_id)).first()
@@ -43,44 +42,41 @@ class LocationService:
 
     @staticmethod
     def create(*, user: User, display_name: str, parent_id: UUID | None = None) -> Location:
-        parent = LocationService.owned(user=user, location_id=parent_id, field="parent_id") if parent_id else None
-        slug = location_slug(display_name)
-        level = parent.level + 1 if parent else 0
-        full_path = f"{parent.full_path}/{slug}" if parent else slug
-        _check_limits(deepest_level=level, longest_path=len(full_path))
-        location = Location(
-            user=user, parent=parent, display_name=display_name, slug=slug, full_path=full_path, level=level
-        )
-        _save_unique(location.save, full_path)
+        with transaction.atomic():
+            lock_user(user)
+            _check_location_limit(user)
+            parent = LocationService.owned(user=user, location_id=parent_id, field="parent_id") if parent_id else None
+            location = Location(user=user, parent=parent, display_name=display_name)
+            full_path = child_path(parent, location_slug(display_name))
+            _check_limits(deepest_level=parent.level + 1 if parent else 0, longest_path=len(full_path))
+            _save_unique(location.save, full_path)
         location.item_count = 0
         return location
 
     @staticmethod
     def rename(*, user: User, location_id: UUID, display_name: str) -> Location:
         with transaction.atomic():
-            location = _lock(user, location_id)
-            slug = location_slug(display_name)
-            parent_path = location.full_path.rpartition("/")[0]
-            new_path = f"{parent_path}/{slug}" if parent_path else slug
-            _relocate(location, new_path=new_path, level_delta=0, display_name=display_name, slug=slug)
+            lock_user(user)
+            location = _for_write(user, location_id)
+            _relocate(location, parent=location.parent, display_name=display_name)
         return LocationService.get(user=user, location_id=location_id)
 
     @staticmethod
     def move(*, user: User, location_id: UUID, parent_id: UUID | None) -> Location:
         with transaction.atomic():
-            location = _lock(user, location_id)
+            lock_user(user)
+            location = _for_write(user, location_id)
             parent = LocationService.owned(user=user, location_id=parent_id, field="parent_id") if parent_id else None
             if parent and (parent.pk == location.pk or parent.full_path.startswith(f"{location.full_path}/")):
                 raise BadRequest("Cannot move a location under itself or one of its descendants")
-            new_path = f"{parent.full_path}/{location.slug}" if parent else location.slug
-            level_delta = (parent.level + 1 if parent else 0) - location.level
-            _relocate(location, new_path=new_path, level_delta=level_delta, parent=parent)
+            _relocate(location, parent=parent, display_name=location.display_name)
         return LocationService.get(user=user, location_id=location_id)
 
     @staticmethod
     def delete(*, user: User, location_id: UUID) -> None:
         with transaction.atomic():
-            location = _lock(user, location_id)
+            lock_user(user)
+            location = _for_write(user, location_id)
             item_count = location.items.count()
             if item_count:
                 raise BadRequest(f"Cannot delete location with items. This location contains {item_count} item(s).")
@@ -92,19 +88,24 @@ class LocationService:
             location.delete()
 
     @staticmethod
-    def ancestors(location: Location) -> QuerySet[Location]:
-        return Location.objects.filter(user_id=location.user_id, full_path__in=ancestor_paths(location.full_path))
-
-    @staticmethod
     def descendants(location: Location) -> QuerySet[Location]:
         return Location.objects.filter(user_id=location.user_id, full_path__startswith=f"{location.full_path}/")
 
 
-def _lock(user: User, location_id: UUID) -> Location:
-    location = Location.objects.select_for_update().filter(user=user, pk=location_id).first()
+def _for_write(user: User, location_id: UUID) -> Location:
+    """The location (and its parent), read after the user's lock is held."""
+    location = Location.objects.select_related("parent").filter(user=user, pk=location_id).first()
     if location is None:
         raise NotFound("Location not found")
     return location
+
+
+def _check_location_limit(user: User) -> None:
+    if is_user_admin(user):
+        return
+    limit = settings.MAX_LOCATIONS_PER_USER
+    if Location.objects.filter(user=user).count() >= limit:
+        raise BadRequest(f"Cannot add a location. You have {limit}/{limit} locations.")
 
 
 def _check_limits(*, deepest_level: int, longest_path: int) -> None:
@@ -114,36 +115,27 @@ def _check_limits(*, deepest_level: int, longest_path: int) -> None:
         raise BadRequest(f"A location path can be at most {MAX_PATH_LENGTH} characters long")
 
 
-def _save_unique(save: Any, full_path: str, *, savepoint: bool = True) -> None:
-    """Save; a path that is taken is a 400. Without a savepoint the caller's transaction rolls back."""
+def _save_unique(save: Any, full_path: str) -> None:
+    """Save; a path that is taken is a 400 and the caller's transaction rolls back."""
     try:
-        with transaction.atomic(savepoint=savepoint):
+        with transaction.atomic(savepoint=False):
             save()
     except IntegrityError:
         raise BadRequest(f'A location already exists at "{full_path}"') from None
 
 
-def _relocate(location: Location, *, new_path: str, level_delta: int, **fields: Any) -> None:
-    """Give `location` a new path (and level), and rewrite its whole subtree in one UPDATE.
+def _relocate(location: Location, *, parent: Location | None, display_name: str) -> None:
+    """Give `location` a new name and/or parent; its model rewrites the whole subtree in one UPDATE.
 
-    Runs inside the caller's transaction; the limits are checked on the subtree before anything is written.
+    The depth and path limits are checked on the deepest and longest branch of the subtree before anything
+    is written.
     """
-    old_path = location.full_path
-    subtree = LocationService.descendants(location)
-    deepest = subtree.aggregate(level=Max("level"), length=Max(Length("full_path")))
+    new_path = child_path(parent, location_slug(display_name))
+    level_delta = (parent.level + 1 if parent else 0) - location.level
+    deepest = LocationService.descendants(location).aggregate(level=Max("level"), length=Max(Length("full_path")))
     deepest_level = max(location.level, deepest["level"] or 0) + level_delta
-    longest_tail = max((deepest["length"] or 0) - len(old_path), 0)
+    longest_tail = max((deepest["length"] or 0) - len(location.full_path), 0)
     _check_limits(deepest_level=deepest_level, longest_path=len(new_path) + longest_tail)
-
-    now = timezone.now()
-    for field, value in fields.items():
-        setattr(location, field, value)
-    location.full_path = new_path
-    location.level += level_delta
-    _save_unique(location.save, new_path, savepoint=False)
-    if new_path != old_path or level_delta:
-        subtree.update(
-            full_path=Concat(Value(new_path), Substr("full_path", len(old_path) + 1), output_field=CharField()),
-            level=F("level") + level_delta,
-            updated_at=now,
-        )
+    location.parent = parent
+    location.display_name = display_name
+    _save_unique(location.save, new_path)

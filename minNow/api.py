@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -15,7 +17,7 @@ from items.api import router as items_router
 from locations.api import router as locations_router
 from minNow.auth import ClerkAuth, dev_only
 from minNow.dev import router as dev_router
-from minNow.errors import DomainError, RateLimited, field_name
+from minNow.errors import BODY_TOO_LARGE, DATABASE_UNAVAILABLE, DomainError, RateLimited, field_name
 from users.api import router as users_router
 
 logger = logging.getLogger(__name__)
@@ -73,6 +75,24 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, "Not found", 404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, BODY_TOO_LARGE, 413)
+
+
+# PostgreSQL's "deadlock detected" and "could not serialize": a write lost a race and can simply be retried.
+LOST_RACE_CODES = {"40P01", "40001"}
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if getattr(exc.__cause__, "pgcode", None) in LOST_RACE_CODES:
+        return _error(request, "Another change to the same data happened at the same time; try again", 409)
+    logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc.__class__.__name__)
+    return _error(request, DATABASE_UNAVAILABLE, 503)
 
 
 @api.exception_handler(Exception)

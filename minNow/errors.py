@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
 
@@ -78,10 +79,24 @@ def responses(success: dict[int, Any], *errors: int, authenticated: bool = True)
     return {**success, **{code: ErrorOut for code in sorted(codes)}}
 
 
-class JsonApiErrorsMiddleware:
-    """Under /api/, Django's own 404 (unknown URL) and 405 (wrong method) pages become `{"detail": ...}`."""
+BODY_TOO_LARGE = f"Request body too large (at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_048_576:g} MB)"
+DATABASE_UNAVAILABLE = "The database is unavailable; try again shortly"
 
-    MESSAGES = {404: "Not found", 405: "Method not allowed"}
+
+class JsonApiErrorsMiddleware:
+    """Under /api/, the error pages Django answers itself become `{"detail": ...}`: an unknown URL (404), a
+    wrong method (405), a bad Host header (400), an oversized body read outside a view (413). It sits first
+    in MIDDLEWARE so that it also sees the answers of the middleware below it; the headers they set (CORS,
+    rate limits, Allow) are kept."""
+
+    MESSAGES = {
+        400: "Bad request",
+        404: "Not found",
+        405: "Method not allowed",
+        413: BODY_TOO_LARGE,
+        500: "Internal server error",
+    }
+    KEPT_HEADERS_EXCEPT = {"content-type", "content-length"}
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -91,7 +106,8 @@ class JsonApiErrorsMiddleware:
         message = self.MESSAGES.get(response.status_code)
         if message and request.path.startswith("/api/") and "json" not in response.get("Content-Type", ""):
             replacement = JsonResponse({"detail": message}, status=response.status_code)
-            if response.has_header("Allow"):
-                replacement["Allow"] = response["Allow"]
+            for name, value in response.headers.items():
+                if name.lower() not in self.KEPT_HEADERS_EXCEPT:
+                    replacement[name] = value
             return replacement
         return response

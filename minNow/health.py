@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+HEALTH_STATEMENT_TIMEOUT_MS = 2000
 
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     try:
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # A database that is up but stuck answers 503 in seconds instead of hanging the probe.
+                cursor.execute(f"SET LOCAL statement_timeout = {HEALTH_STATEMENT_TIMEOUT_MS}")
             cursor.execute("SELECT 1")
     except DatabaseError as exc:
         logger.error("Health check: database unavailable (%s)", exc.__class__.__name__)

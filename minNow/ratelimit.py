@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import threading
@@ -26,6 +27,7 @@ from minNow.errors import RateLimited
 logger = logging.getLogger(__name__)
 
 BACKEND_TIMEOUT_SECONDS = 1.0
+BREAKER_OPEN_SECONDS = 30  # after a failure the backend is skipped this long, so an outage costs one slow call
 KEY_PREFIX = "minnow:rl"
 
 
@@ -123,6 +125,7 @@ class UpstashBackend:
 
 _backend: Backend | None = None
 _backend_lock = threading.Lock()
+_skip_backend_until = 0.0  # the circuit breaker: time.monotonic() before which the backend is not asked
 
 
 def backend() -> Backend:
@@ -140,24 +143,35 @@ def backend() -> Backend:
 
 
 def reset_backend(**kwargs: Any) -> None:
-    """Forget the backend (and, for the memory backend, every count); used when settings change."""
-    global _backend
+    """Forget the backend (and, for the memory backend, every count) and close the breaker; used when
+    settings change."""
+    global _backend, _skip_backend_until
     with _backend_lock:
         _backend = None
+        _skip_backend_until = 0.0
 
 
 setting_changed.connect(reset_backend)
 
 
 def hit(key: str, *, limit: int | None = None, window: int | None = None) -> Decision | None:
-    """Count one request for `key`; None when the backend failed (the request is let through)."""
+    """Count one request for `key`; None when the backend failed or is being skipped after a failure (the
+    request is let through)."""
+    global _skip_backend_until
     limit = limit or settings.RATE_LIMIT_REQUESTS
     window = window or settings.RATE_LIMIT_WINDOW_SECONDS
+    if time.monotonic() < _skip_backend_until:
+        return None
     try:
         current = backend()
         return current.hit(key, limit, window)
     except Exception as exc:  # fail open: a limiter outage must not take the API down
-        logger.warning("Rate limiter unavailable, request let through: %s", exc.__class__.__name__)
+        _skip_backend_until = time.monotonic() + BREAKER_OPEN_SECONDS
+        logger.warning(
+            "Rate limiter unavailable (%s): requests are let through unlimited for the next %d s",
+            exc.__class__.__name__,
+            BREAKER_OPEN_SECONDS,
+        )
         return None
 
 
@@ -168,13 +182,27 @@ def enforce(key: str, *, limit: int, window: int) -> None:
         raise RateLimited(decision.reset)
 
 
+def _is_proxy_address(address: str) -> bool:
+    """A proxy in front of us connects from loopback or a private network, never from the internet."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return parsed.is_loopback or parsed.is_private
+
+
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or the address the nearest trusted proxy saw (D5): a forged header never picks the key."""
+    """REMOTE_ADDR, or the address the nearest trusted proxy saw: a forged header never picks the key.
+
+    X-Forwarded-For is read only when the connection itself comes from a proxy address, so a client that
+    reaches the server directly (bypassing the proxy) is keyed by its own address whatever it sends.
+    """
+    remote = request.META.get("REMOTE_ADDR", "unknown")
     proxies = settings.TRUSTED_PROXY_COUNT
+    if not proxies or not _is_proxy_address(remote):
+        return remote
     forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "unknown")
+    return forwarded[-proxies] if len(forwarded) >= proxies else remote
 
 
 def rate_limit_key(request: HttpRequest) -> str:

@@ -105,13 +105,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "minNow.errors.JsonApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "minNow.ratelimit.RateLimitMiddleware",
-    "minNow.errors.JsonApiErrorsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -140,9 +140,10 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_CONNECT_TIMEOUT = 5  # seconds: a database that never answers costs this much, then 503
 if DATABASE_URL:
     try:
-        _database = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True, ssl_require=PROD)
+        _database = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 elif env_str("PGHOST"):
@@ -155,10 +156,17 @@ elif env_str("PGHOST"):
         "PASSWORD": env_str("PGPASSWORD"),
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"sslmode": "require"} if PROD else {},
+        "OPTIONS": {"sslmode": env_str("PGSSLMODE")} if env_str("PGSSLMODE") else {},
     }
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    _options = _database.setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    if PROD:
+        # An sslmode given explicitly (the URL's query or PGSSLMODE) wins; PROD only supplies the default.
+        _options.setdefault("sslmode", env_str("PGSSLMODE") or "require")
 
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue behind one another instead of failing with "database is locked"; the test
@@ -247,6 +255,7 @@ AGENT_MAX_BATCH = env_int("AGENT_MAX_BATCH", 20, minimum=1, maximum=100)
 
 # --- Items ------------------------------------------------------------------------------------
 MAX_ITEMS_PER_USER = env_int("MAX_ITEMS_PER_USER", 10, minimum=1)
+MAX_LOCATIONS_PER_USER = env_int("MAX_LOCATIONS_PER_USER", 1000, minimum=1)
 
 # --- Logging: one JSON object per line on stdout ----------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -163,6 +163,17 @@ def test_behind_one_proxy_the_address_it_saw_is_the_key(backend):
     assert another_client.status_code == 401
 
 
+@override_settings(RATE_LIMIT_REQUESTS=2, TRUSTED_PROXY_COUNT=1)
+def test_a_client_that_bypasses_the_proxy_cannot_pick_its_key(backend):
+    """With a proxy configured, X-Forwarded-For counts only on connections that come from a proxy address."""
+    direct = Client(REMOTE_ADDR=f"2a01:4f8::{uuid.uuid4().hex[:4]}")  # a public address, not a proxy
+    fresh_window(60)
+
+    statuses = [direct.get("/api/items", headers={"X-Forwarded-For": unique_ip()}).status_code for _ in range(3)]
+
+    assert statuses == [401, 401, 429]
+
+
 def test_routes_outside_the_api_are_not_limited():
     with override_settings(RATE_LIMIT_REQUESTS=1, **NO_BACKEND):
         statuses = {Client().get("/healthz").status_code for _ in range(3)}
@@ -212,6 +223,49 @@ def test_a_hanging_upstash_delays_a_request_by_about_a_second_at_most():
     assert response.status_code == 200
     assert elapsed < 2.0
     assert len(bridge.requests) == 1  # no retry
+
+
+@needs_redis
+def test_after_a_failure_the_limiter_is_skipped_for_a_while(caplog):
+    """The circuit breaker: a hanging backend costs one bounded call, then requests skip it entirely."""
+    api = ApiClient(issue_dev_token(unique_user()))
+    with (
+        UpstashBridge(redis_url=REDIS_URL) as bridge,
+        override_settings(
+            **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
+        ),
+    ):
+        bridge.mode = "hang"
+        with caplog.at_level(logging.WARNING, logger="minNow.ratelimit"):
+            first = api.get("/api/items")
+            started = time.monotonic()
+            later = [api.get("/api/items").status_code for _ in range(5)]
+            elapsed = time.monotonic() - started
+
+    assert first.status_code == 200
+    assert later == [200] * 5
+    assert elapsed < 0.5  # no call waited for the backend
+    assert len(bridge.requests) == 1
+    assert caplog.text.count("Rate limiter unavailable") == 1
+    assert f"next {ratelimit.BREAKER_OPEN_SECONDS} s" in caplog.text
+
+
+@needs_redis
+def test_the_breaker_closes_after_its_pause(monkeypatch):
+    monkeypatch.setattr(ratelimit, "BREAKER_OPEN_SECONDS", 2)
+    api = ApiClient(issue_dev_token(unique_user()))
+    with (
+        UpstashBridge(redis_url=REDIS_URL) as bridge,
+        override_settings(
+            **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
+        ),
+    ):
+        bridge.mode = "error"
+        assert "X-RateLimit-Limit" not in api.get("/api/items")  # fails and opens the breaker
+        bridge.mode = "ok"
+        assert "X-RateLimit-Limit" not in api.get("/api/items")  # still skipped
+        time.sleep(2.1)
+        assert api.get("/api/items")["X-RateLimit-Limit"] == "100"  # asked again, and counting
 
 
 def test_an_unreachable_redis_lets_requests_through_quickly():
