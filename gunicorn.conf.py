@@ -10,3 +10,5 @@ max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# gunicorn's control socket lives at one fixed path per user: two instances on a host would collide.
+control_socket_disable = True

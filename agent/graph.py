@@ -126,7 +126,11 @@ def llm_parse(prompt: str, today: date, chat_model: Any = None) -> ParsedItem:
 
 def _parse_one(prompt: str, today: date, chat_model: Any) -> ParsedItem | Failure:
     if chat_model is None:
-        return rules.parse_prompt(prompt, today)
+        try:
+            return rules.parse_prompt(prompt, today)
+        except Exception:  # a parser bug on one prompt must not fail the others of a batch
+            logger.exception("Rule-based parser failed on a prompt")
+            return Failure(400, NO_ITEM)
     try:
         parsed = llm_parse(prompt, today, chat_model)
     except Exception as exc:  # timeouts, HTTP errors, malformed or invalid JSON: the provider failed

@@ -555,9 +555,15 @@ _UNIT = r"(?P<unit>day|week|fortnight|month|year|decade)s?"
 _HALF = r"(?P<half>\s+and\s+a\s+half)?"
 
 
+MAX_NUMBER = 1_000_000  # "for 10^309 years" is read as this many (a goal caps at 1200 months, a date fails)
+
+
 def _number_value(text: str) -> float:
     text = re.sub(r"\s+", " ", text.lower())
-    return float(text) if text[0].isdigit() else float(NUMBER_WORDS[text])
+    if not text[0].isdigit():
+        return float(NUMBER_WORDS[text])
+    whole = text.split(".")[0]
+    return float(MAX_NUMBER) if len(whole) > len(str(MAX_NUMBER)) else min(float(text), MAX_NUMBER)
 
 
 def _months_in(number: float, unit: str) -> float:

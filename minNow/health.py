@@ -12,14 +12,21 @@ logger = logging.getLogger(__name__)
 HEALTH_STATEMENT_TIMEOUT_MS = 2000
 
 
+def _ping() -> None:
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return
+    # A database that is up but stuck answers 503 in seconds instead of hanging the probe.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = {HEALTH_STATEMENT_TIMEOUT_MS}")
+        cursor.execute("SELECT 1")
+
+
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # A database that is up but stuck answers 503 in seconds instead of hanging the probe.
-                cursor.execute(f"SET LOCAL statement_timeout = {HEALTH_STATEMENT_TIMEOUT_MS}")
-            cursor.execute("SELECT 1")
+        _ping()
     except DatabaseError as exc:
         logger.error("Health check: database unavailable (%s)", exc.__class__.__name__)
         return JsonResponse({"status": "error", "detail": "database unavailable"}, status=503)

@@ -675,3 +675,34 @@ def test_impossible_dates_in_a_prompt_fall_back_to_now(alice, prompt):
 
     assert response.status_code == 200, response.content
     assert response.json()["item"]["item_received_date"] == "2026-06-15T09:00:00Z"
+
+
+HUGE = "9" * 309  # past the largest float: once an OverflowError and a 500 for the whole batch
+
+
+@pytest.mark.parametrize(
+    ("prompt", "goal"),
+    [
+        (f"I want to keep my lamp for {HUGE} years", 1200),
+        (f"keep my lamp for {HUGE}.5 months", 1200),
+        (f"bought a lamp {HUGE} years ago", 12),
+        ("keep my lamp for " + "9" * 900 + " years", 1200),
+    ],
+)
+def test_absurd_numbers_are_bounded_not_a_500(alice_api, prompt, goal):
+    response = alice_api.post("/api/agent/add-item", {"prompt": prompt})
+
+    assert response.status_code == 200, response.content
+    item = response.json()["item"]
+    assert item["name"] == "Lamp"
+    assert item["ownership_duration_goal_months"] == goal
+
+
+def test_one_absurd_prompt_does_not_sink_a_batch(alice, alice_api):
+    prompts = {"huge": f"a lamp I will keep for {HUGE} years", **SPEC_BATCH}
+
+    response = alice_api.post("/api/agent/add-item-batch", {"prompts": prompts})
+
+    assert response.status_code == 200, response.content
+    assert {result["status"] for result in response.json()["results"].values()} == {"success"}
+    assert OwnedItem.objects.filter(user=alice).count() == 4

@@ -387,6 +387,9 @@ def test_sync_preferences_does_not_touch_other_users(alice, bob, alice_api):
         {"emailNotifications": True},
         {"checkupInterval": "two", "emailNotifications": True},
         {"checkupInterval": 2, "emailNotifications": "maybe"},
+        {"checkupInterval": 2, "emailNotifications": "yes"},  # strict, like the interval
+        {"checkupInterval": 2, "emailNotifications": "true"},
+        {"checkupInterval": 2, "emailNotifications": 1},
     ],
 )
 def test_sync_preferences_with_invalid_payload_is_400_and_changes_nothing(alice, alice_api, payload):

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
 
 from conftest import ApiClient
@@ -26,9 +27,14 @@ PROD_LIKE = [
 ]
 
 
-def test_healthz_reports_ok_after_a_database_round_trip(django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_healthz_reports_ok_after_a_database_round_trip(django_assert_max_num_queries):
+    with django_assert_max_num_queries(4) as captured:
         response = Client().get("/healthz")
+
+    statements = [query["sql"] for query in captured.captured_queries if "SAVEPOINT" not in query["sql"]]
+    # On PostgreSQL the probe also bounds its own statement.
+    expected = ["SELECT 1"] if connection.vendor != "postgresql" else ["SET LOCAL statement_timeout = 2000", "SELECT 1"]
+    assert statements == expected
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
@@ -320,3 +326,42 @@ def test_unknown_api_urls_and_wrong_methods_answer_json(alice_api):
     assert (wrong_method.status_code, wrong_method.json()) == (405, {"detail": "Method not allowed"})
     assert "GET" in wrong_method["Allow"]
     assert Client().get("/not-api").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        ({"PROD": "False", "DEBUG": "True"}, "Development mode (DEBUG=True, PROD=False)"),
+        ({"PROD": "True", "SECRET_KEY": "k7#Qw9!zR2@xL5$mN8^pT3&vB6*yH1(cD4)fG0-jS_aE+uI=oP"}, "Production mode"),
+    ],
+)
+def test_the_server_says_at_start_up_which_mode_it_runs_in(env, line):
+    result = subprocess.run(
+        [sys.executable, "-c", "import minNow.wsgi"],
+        cwd=BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "minNow.settings", "LOG_LEVEL": "INFO", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert line in result.stdout
+
+
+def test_gunicorn_opens_no_shared_control_socket():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from gunicorn.config import Config; c = Config(); c.set('config', 'gunicorn.conf.py');"
+            "import runpy; [c.set(k, v) for k, v in runpy.run_path('gunicorn.conf.py').items() if k in c.settings];"
+            "print(c.control_socket_disable)",
+        ],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip() == "True", result.stderr
