@@ -85,6 +85,16 @@ def run_concurrently(action: Callable[[], T], count: int) -> list[T]:
     return run_together(*[action] * count)
 
 
+def database_url() -> str:
+    """A URL for the test database, for a server or command started as a separate process."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    return (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+
+
 def make_user(name: str, **fields: Any) -> User:
     return User.objects.create(
         username=name, clerk_id=f"user_{name}", email=f"{name}@example.com", first_name=name.title(), **fields

@@ -192,6 +192,8 @@ class Checkup(models.Model):
     checkup_type = models.CharField(max_length=10, choices=CheckupType.choices)
     last_checkup_date = models.DateTimeField(default=timezone.now)
     checkup_interval_months = models.PositiveSmallIntegerField(default=1)
+    # Set while a reminder job is sending this checkup's email; a job that dies leaves it to expire.
+    reminder_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["user_id", "checkup_type"]

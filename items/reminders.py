@@ -12,7 +12,7 @@ from functools import reduce
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -22,6 +22,9 @@ from users.models import User
 
 BATCH_SIZE = 500
 CLAIM_CHUNK = 250  # OR-ed conditions per UPDATE, well inside SQLite's expression depth limit
+# How long a run holds the checkups it is sending. A run killed mid-send (or a provider that never answers)
+# holds them no longer than this; a later run then sends them (at least once, see docs/design.md).
+REMINDER_LEASE = timedelta(minutes=10)
 SUBJECTS = {CheckupType.KEEP: "Your Keep Checkup Reminder", CheckupType.GIVE: "Your Give Checkup Reminder"}
 
 
@@ -82,7 +85,8 @@ def _due_candidates(now: datetime) -> Q:
 def _due_batches(now: datetime) -> Iterator[list[Checkup]]:
     """Due checkups of opted-in users with an email, in primary-key order, BATCH_SIZE at a time."""
     candidates = (
-        Checkup.objects.filter(_due_candidates(now), user__email_notifications=True, user__is_active=True)
+        Checkup.objects.filter(_due_candidates(now), _not_leased(now), user__email_notifications=True)
+        .filter(user__is_active=True)
         .exclude(user__email="")
         .select_related("user")
         .order_by("pk")
@@ -114,29 +118,41 @@ def _item_counts(user_ids: set[int]) -> dict[tuple[int, str], int]:
     return counts
 
 
-def _claim(checkups: list[Checkup], now: datetime) -> set[int]:
-    """Optimistically move each checkup's date to `now` if nobody changed it since it was read.
+def _not_leased(now: datetime) -> Q:
+    return Q(reminder_lease_until__isnull=True) | Q(reminder_lease_until__lt=now)
 
-    Two runs racing for the same checkup cannot both claim it: the loser's condition no longer
-    matches. Returns the ids this run claimed.
+
+def _claim(checkups: list[Checkup], now: datetime) -> set[int]:
+    """Lease each checkup that nobody changed or leased since it was read, until now + REMINDER_LEASE.
+
+    Two runs racing for the same checkup cannot both claim it: the loser's condition no longer matches.
+    The lease's end (unique to this run's start time) tells which ones this run holds.
     """
+    lease = now + REMINDER_LEASE
     for start in range(0, len(checkups), CLAIM_CHUNK):
         unchanged = reduce(
             operator.or_,
             (Q(pk=c.pk, last_checkup_date=c.last_checkup_date) for c in checkups[start : start + CLAIM_CHUNK]),
         )
-        Checkup.objects.filter(unchanged).update(last_checkup_date=now)
+        Checkup.objects.filter(unchanged).filter(_not_leased(now)).update(reminder_lease_until=lease)
     ids = [checkup.pk for checkup in checkups]
-    return set(Checkup.objects.filter(pk__in=ids, last_checkup_date=now).values_list("pk", flat=True))
+    return set(Checkup.objects.filter(pk__in=ids, reminder_lease_until=lease).values_list("pk", flat=True))
+
+
+def _held(checkups: list[Checkup], now: datetime):
+    return Checkup.objects.filter(pk__in=[c.pk for c in checkups], reminder_lease_until=now + REMINDER_LEASE)
+
+
+def _complete(checkups: list[Checkup], now: datetime) -> None:
+    """The reminders went out: the checkups' dates move to now and their leases end."""
+    if checkups:
+        _held(checkups, now).update(last_checkup_date=now, reminder_lease_until=None)
 
 
 def _release(checkups: list[Checkup], now: datetime) -> None:
-    """Give claimed checkups their old dates back, so the next run retries them."""
-    if not checkups:
-        return
-    Checkup.objects.filter(pk__in=[c.pk for c in checkups], last_checkup_date=now).update(
-        last_checkup_date=Case(*[When(pk=c.pk, then=Value(c.last_checkup_date)) for c in checkups])
-    )
+    """Sending failed: end the leases and keep the old dates, so the next run retries them."""
+    if checkups:
+        _held(checkups, now).update(reminder_lease_until=None)
 
 
 def send_due_reminders(
@@ -177,6 +193,7 @@ def send_due_reminders(
                 refused = included
                 report(f"failed: batch of {len(included)} reminders ({exc})")
             _release(refused, run.now)
+            _complete([checkup for checkup in included if checkup not in refused], run.now)
             run.failed += len(refused)
             for checkup in included:
                 if checkup in refused:

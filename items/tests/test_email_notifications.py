@@ -11,9 +11,15 @@ the calendar-month due rule (Jan 31 + 1 month = Feb 28/29).
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
+import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -25,13 +31,14 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from conftest import make_user, run_concurrently
+from conftest import database_url, make_user, run_concurrently
 from items import reminders
 from items.models import Checkup, CheckupType, ItemStatus, ItemType, OwnedItem
 from minNow.tests.servers import LoopbackServer, Recorded, Reply
 from users.models import User
 
 pytestmark = pytest.mark.django_db
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 KEEP_SUBJECT = "Your Keep Checkup Reminder"
 GIVE_SUBJECT = "Your Give Checkup Reminder"
@@ -445,6 +452,57 @@ def test_two_concurrent_runs_send_every_due_reminder_exactly_once(mailoutbox):
         assert sum(summary_sent(output) for output in outputs) == len(expected)
         stale = timezone.now() - relativedelta(days=1)
         assert not Checkup.objects.filter(user__in=users, last_checkup_date__lt=stale).exists()
+
+
+# --- A run killed mid-send --------------------------------------------------------------------------
+def test_a_run_killed_while_sending_leaves_its_reminders_to_a_later_run(mailoutbox, transactional_db):
+    """A real `run_email_notifications` process claims the reminders, the provider never answers, and the
+    process is killed with SIGKILL (no exception handler runs). Nothing is lost: the checkups keep their old
+    dates and, once the lease is over, the next run sends them."""
+    user = make_user("killed", email_notifications=True)
+    old = make_due(user)
+    received = threading.Event()
+
+    def hanging(request: Recorded) -> Reply:
+        received.set()
+        time.sleep(30)  # longer than the test waits: the provider never answers
+        return Reply(202, b"")
+
+    with LoopbackServer(hanging) as server:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "MAILERSEND_API_KEY": "k",
+            "MAILERSEND_API_URL": f"{server.url}/v1",
+            "LOG_LEVEL": "CRITICAL",
+        }
+        job = subprocess.Popen(
+            [sys.executable, "manage.py", "run_email_notifications", "--verbose"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert received.wait(timeout=30), "the job never reached the provider"
+            leased = dict(Checkup.objects.filter(user=user).values_list("checkup_type", "reminder_lease_until"))
+        finally:
+            job.kill()
+            job.wait(timeout=30)
+    assert job.returncode == -signal.SIGKILL
+
+    # While the lease runs, another run leaves the reminders alone (the killed run might still be sending).
+    assert all(leased.values()), leased
+    assert "summary: sent 0, skipped 0, failed 0" in run().splitlines()
+    assert mailoutbox == []
+    assert set(dates_of(user).values()) == {old}
+
+    with time_machine.travel(max(leased.values()) + timedelta(seconds=1)):
+        output = run()
+
+    assert "summary: sent 2, skipped 0, failed 0" in output.splitlines()
+    assert sorted(message.subject for message in mailoutbox) == [GIVE_SUBJECT, KEEP_SUBJECT]
+    assert set(Checkup.objects.filter(user=user).values_list("reminder_lease_until", flat=True)) == {None}
 
 
 # --- Scale ---------------------------------------------------------------------------------------

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from django.db import connection
 from django.test import Client, override_settings
 
-from conftest import ApiClient, make_user
+from conftest import ApiClient, database_url, make_user
 from minNow import ratelimit
 from minNow.auth import issue_dev_token
 from minNow.tests.upstash_bridge import UpstashBridge
@@ -290,15 +289,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    return (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
 
 
 @needs_redis
