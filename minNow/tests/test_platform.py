@@ -365,3 +365,19 @@ def test_gunicorn_opens_no_shared_control_socket():
     )
 
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_admin_login_is_locked_after_five_failures_from_one_address():
+    User.objects.create_superuser(username="root", email="root@example.com", password="a-long-admin-password-1")
+    attacker = Client(REMOTE_ADDR="198.51.100.7")
+
+    def login(client: Client, password: str):
+        return client.post("/admin/login/?next=/admin/", {"username": "root", "password": password})
+
+    failures = [login(attacker, f"guess-{n}").status_code for n in range(5)]
+    locked = login(attacker, "a-long-admin-password-1")
+    elsewhere = login(Client(REMOTE_ADDR="198.51.100.8"), "a-long-admin-password-1")
+
+    assert failures == [200] * 4 + [429]  # the form again with an error, then the fifth failure locks
+    assert locked.status_code == 429  # even the right password
+    assert elsewhere.status_code == 302  # another address is not affected
