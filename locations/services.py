@@ -21,7 +21,7 @@ def with_item_count(locations: QuerySet[Location]) -> QuerySet[Location]:
 
 
 class LocationService:
-    """Every location write runs in one transaction that first locks the user's row (DESIGN "Locations"), so
+    """Every location write runs in one transaction that first locks the user's row (docs/design.md), so
     writes to one user's tree run one after another and each checks ancestry and derives paths from rows
     as the previous write committed them."""
 

@@ -10,7 +10,9 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -39,6 +41,18 @@ def redis_available() -> bool:
 needs_redis = pytest.mark.skipif(not redis_available(), reason="Redis is not running on 127.0.0.1:6379")
 
 
+@contextmanager
+def upstash() -> Iterator[UpstashBridge]:
+    """The Upstash backend, through a loopback bridge to the real Redis."""
+    with (
+        UpstashBridge(redis_url=REDIS_URL) as bridge,
+        override_settings(
+            **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
+        ),
+    ):
+        yield bridge
+
+
 @pytest.fixture(params=["memory", pytest.param("redis", marks=needs_redis), pytest.param("upstash", marks=needs_redis)])
 def backend(request):
     """Each backend in turn; the name of the one in use is returned."""
@@ -49,12 +63,7 @@ def backend(request):
         with override_settings(**{**NO_BACKEND, "REDIS_URL": REDIS_URL}):
             yield "redis"
     else:
-        with (
-            UpstashBridge(redis_url=REDIS_URL) as bridge,
-            override_settings(
-                **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
-            ),
-        ):
+        with upstash():
             yield "upstash"
 
 
@@ -190,12 +199,7 @@ def test_the_memory_backend_warns_that_it_is_per_process(caplog):
 @needs_redis
 def test_a_failing_upstash_lets_requests_through(caplog):
     api = ApiClient(issue_dev_token(unique_user()))
-    with (
-        UpstashBridge(redis_url=REDIS_URL) as bridge,
-        override_settings(
-            **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
-        ),
-    ):
+    with upstash() as bridge:
         bridge.mode = "error"
         with caplog.at_level(logging.WARNING, logger="minNow.ratelimit"):
             response = api.get("/api/items")
@@ -208,12 +212,7 @@ def test_a_failing_upstash_lets_requests_through(caplog):
 @needs_redis
 def test_a_hanging_upstash_delays_a_request_by_about_a_second_at_most():
     api = ApiClient(issue_dev_token(unique_user()))
-    with (
-        UpstashBridge(redis_url=REDIS_URL) as bridge,
-        override_settings(
-            **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
-        ),
-    ):
+    with upstash() as bridge:
         bridge.mode = "hang"
         started = time.monotonic()
         response = api.get("/api/items")
@@ -228,12 +227,7 @@ def test_a_hanging_upstash_delays_a_request_by_about_a_second_at_most():
 def test_after_a_failure_the_limiter_is_skipped_for_a_while(caplog):
     """The circuit breaker: a hanging backend costs one bounded call, then requests skip it entirely."""
     api = ApiClient(issue_dev_token(unique_user()))
-    with (
-        UpstashBridge(redis_url=REDIS_URL) as bridge,
-        override_settings(
-            **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
-        ),
-    ):
+    with upstash() as bridge:
         bridge.mode = "hang"
         with caplog.at_level(logging.WARNING, logger="minNow.ratelimit"):
             first = api.get("/api/items")
@@ -253,12 +247,7 @@ def test_after_a_failure_the_limiter_is_skipped_for_a_while(caplog):
 def test_the_breaker_closes_after_its_pause(monkeypatch):
     monkeypatch.setattr(ratelimit, "BREAKER_OPEN_SECONDS", 2)
     api = ApiClient(issue_dev_token(unique_user()))
-    with (
-        UpstashBridge(redis_url=REDIS_URL) as bridge,
-        override_settings(
-            **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
-        ),
-    ):
+    with upstash() as bridge:
         bridge.mode = "error"
         assert "X-RateLimit-Limit" not in api.get("/api/items")  # fails and opens the breaker
         bridge.mode = "ok"
