@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from items import selectors
-from items.models import Checkup
 from items.schemas import (
     BadgeOut,
     CheckupCreateIn,
@@ -28,8 +27,7 @@ from items.schemas import (
     TestEmailOut,
 )
 from items.services import CheckupService, ItemService
-from minNow import ratelimit
-from minNow.errors import BadRequest, responses
+from minNow.errors import responses
 
 router = Router(tags=["Items"])
 checkups_router = Router(tags=["Checkups"])
@@ -95,10 +93,7 @@ def donated_badges(request: HttpRequest):
 
 @checkups_router.get("/checkups", response=responses({200: list[CheckupOut]}, 400), summary="List checkups")
 def list_checkups(request: HttpRequest, filters: Query[CheckupFilters]):
-    checkups = Checkup.objects.filter(user=request.auth).order_by("id")
-    if filters.type:
-        checkups = checkups.filter(checkup_type=filters.type)
-    return list(checkups)
+    return selectors.checkups_for_user(request.auth, checkup_type=filters.type)
 
 
 @checkups_router.post("/checkups", response=responses({201: CheckupOut}, 400), summary="Create a missing checkup")
@@ -145,14 +140,8 @@ def sync_preferences(request: HttpRequest, payload: SyncPreferencesIn):
     }
 
 
-TEST_EMAILS_PER_HOUR = 5
-
-
 @checkups_router.post(
     "/send-test-email", response=responses({200: TestEmailOut}, 400, 502), summary="Send yourself a reminder now"
 )
 def send_test_email(request: HttpRequest, payload: TestEmailIn):
-    if not request.auth.email:
-        raise BadRequest("Your account has no email address")
-    ratelimit.enforce(f"test-email:{request.auth.pk}", limit=TEST_EMAILS_PER_HOUR, window=3600)
     return CheckupService.send_checkup_email(request.auth, payload.checkup_type)

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 
-from items.models import DONATED_BADGE_TIERS, GIVEN_STATUSES, ItemType, OwnedItem, badge_progress
+from items.models import DONATED_BADGE_TIERS, GIVEN_STATUSES, Checkup, ItemType, OwnedItem, badge_progress
 from users.models import User
 
 
@@ -63,3 +63,10 @@ def donated_badges(user: User) -> dict[str, list[dict]]:
         for item_type in ItemType.values
         if counts.get(item_type)
     }
+
+
+def checkups_for_user(user: User, *, checkup_type: str | None = None) -> list[Checkup]:
+    checkups = Checkup.objects.filter(user=user).order_by("id")
+    if checkup_type:
+        checkups = checkups.filter(checkup_type=checkup_type)
+    return list(checkups)

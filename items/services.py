@@ -16,11 +16,13 @@ from items.models import Checkup, CheckupType, ItemStatus, OwnedItem
 from items.reminders import build_reminder, reminder_item_count
 from locations.models import Location
 from locations.services import LocationService
+from minNow import ratelimit
 from minNow.errors import BadRequest, NotFound, UpstreamError
 from users.models import User, is_user_admin
-from users.services import lock_user
+from users.services import lock_user, update_profile
 
 ADMIN_REMAINING_SLOTS = 999
+TEST_EMAILS_PER_HOUR = 5
 ITEM_FIELDS = {
     "name",
     "picture_url",
@@ -231,9 +233,11 @@ class CheckupService:
 
     @staticmethod
     def send_checkup_email(user: User, checkup_type: str) -> dict[str, Any]:
-        """Send the keep or give reminder to the user now (the checkup's date is left alone)."""
+        """Send the keep or give reminder to the user now (the checkup's date is left alone), at most
+        TEST_EMAILS_PER_HOUR times an hour per user."""
         if not user.email:
             raise BadRequest("Your account has no email address")
+        ratelimit.enforce(f"test-email:{user.pk}", limit=TEST_EMAILS_PER_HOUR, window=3600)
         message = build_reminder(user, checkup_type, reminder_item_count(user, checkup_type))
         try:
             message.send()
@@ -252,9 +256,7 @@ class CheckupService:
         if not 1 <= interval_months <= 12:
             raise BadRequest("Checkup interval must be between 1 and 12 months")
         with transaction.atomic():
-            if user.email_notifications != email_notifications:
-                user.email_notifications = email_notifications
-                user.save(update_fields=["email_notifications"])
+            update_profile(user, {"email_notifications": email_notifications})
             CheckupService.create_default_checkups(user)
             Checkup.objects.filter(user=user).update(checkup_interval_months=interval_months)
             return list(Checkup.objects.filter(user=user).order_by("id"))

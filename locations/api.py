@@ -47,7 +47,7 @@ def search_locations(request: HttpRequest, query: Query[LocationSearchQuery]):
 
 @router.get("/locations/{location_id}", response=responses({200: LocationOut}, 400, 404), summary="Get a location")
 def get_location(request: HttpRequest, location_id: UUID):
-    return LocationService.get(user=request.auth, location_id=location_id)
+    return selectors.location_for_user(request.auth, location_id)
 
 
 @router.put("/locations/{location_id}", response=responses({200: LocationOut}, 400, 404), summary="Rename a location")

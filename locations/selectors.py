@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-from django.db.models import F, Q, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.text import slugify
 
 from locations.models import Location
-from locations.services import with_item_count
+from minNow.errors import NotFound
 from users.models import User
 
 MAX_ITEM_NAMES = 10
+
+
+def with_item_count(locations: QuerySet[Location]) -> QuerySet[Location]:
+    return locations.annotate(item_count=Count("items"))
+
+
+def location_for_user(user: User, location_id: UUID) -> Location:
+    location = with_item_count(Location.objects.filter(user=user, pk=location_id)).first()
+    if location is None:
+        raise NotFound("Location not found")
+    return location
 
 
 def locations_for_user(user: User) -> list[Location]:

@@ -7,30 +7,20 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Max, QuerySet
 from django.db.models.functions import Length
 
+from locations import selectors
 from locations.models import MAX_DEPTH, MAX_PATH_LENGTH, Location, child_path, location_slug
 from minNow.errors import BadRequest, NotFound
 from users.models import User, is_user_admin
 from users.services import lock_user
 
 
-def with_item_count(locations: QuerySet[Location]) -> QuerySet[Location]:
-    return locations.annotate(item_count=Count("items"))
-
-
 class LocationService:
     """Every location write runs in one transaction that first locks the user's row (docs/design.md), so
     writes to one user's tree run one after another and each checks ancestry and derives paths from rows
     as the previous write committed them."""
-
-    @staticmethod
-    def get(*, user: User, location_id: UUID) -> Location:
-        location = with_item_count(Location.objects.filter(user=user, pk=location_id)).first()
-        if location is None:
-            raise NotFound("Location not found")
-        return location
 
     @staticmethod
     def owned(*, user: User, location_id: UUID, field: str) -> Location:
@@ -59,7 +49,7 @@ class LocationService:
             lock_user(user)
             location = _for_write(user, location_id)
             _relocate(location, parent=location.parent, display_name=display_name)
-        return LocationService.get(user=user, location_id=location_id)
+        return selectors.location_for_user(user, location_id)
 
     @staticmethod
     def move(*, user: User, location_id: UUID, parent_id: UUID | None) -> Location:
@@ -70,7 +60,7 @@ class LocationService:
             if parent and (parent.pk == location.pk or parent.full_path.startswith(f"{location.full_path}/")):
                 raise BadRequest("Cannot move a location under itself or one of its descendants")
             _relocate(location, parent=parent, display_name=location.display_name)
-        return LocationService.get(user=user, location_id=location_id)
+        return selectors.location_for_user(user, location_id)
 
     @staticmethod
     def delete(*, user: User, location_id: UUID) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import logging
-import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -12,12 +11,10 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-import httpx
 import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja.errors import AuthenticationError
@@ -25,11 +22,13 @@ from ninja.security import HttpBearer
 
 from minNow import clerk
 from users.models import User
+from users.services import update_profile, user_for_clerk_id
 
 logger = logging.getLogger(__name__)
 
 LEEWAY_SECONDS = 5
 JWKS_REFETCH_SECONDS = 60
+KEYS_LIFESPAN_SECONDS = 365 * 24 * 3600  # Clerk rotates keys by publishing a new kid, never by reusing one
 PROFILE_SYNC_TTL = timedelta(hours=1)
 PROFILE_SYNC_RETRY_SECONDS = 60
 DEV_TOKEN_ISSUER = "minnow-dev"
@@ -70,69 +69,59 @@ class _PemKey:
 
 
 class _JwksKeys:
-    """A JWKS fetched on demand; an unknown `kid` triggers at most one refetch a minute."""
+    """Clerk's JWKS through PyJWKClient, which fetches, parses and caches the set.
 
-    def __init__(self, url: str | None) -> None:
-        self._url = url
-        self._keys: dict[str, Any] = {}
+    The keys are kept for the life of the process. A token with an unknown `kid` refetches the set at
+    most once per JWKS_REFETCH_SECONDS, whether the last fetch worked or not: PyJWKClient's own cooldown
+    counts only successful fetches, so a down endpoint would be asked again for every such token.
+    """
+
+    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
+        self._client = jwt.PyJWKClient(url, headers=headers, timeout=5, lifespan=KEYS_LIFESPAN_SECONDS)
         self._fetched_at: float | None = None
         self._lock = threading.Lock()
 
     def get(self, kid: str | None) -> Any:
         if not kid:
             raise TokenError("Token has no key id")
-        key = self._keys.get(kid)
-        if key is not None:
-            return key
         with self._lock:
-            key = self._keys.get(kid)
+            key = self._find(kid, refresh=False)
             stale = self._fetched_at is None or time.monotonic() - self._fetched_at >= JWKS_REFETCH_SECONDS
             if key is None and stale:
-                self._refresh()
-                key = self._keys.get(kid)
+                self._fetched_at = time.monotonic()
+                key = self._find(kid, refresh=True)
         if key is None:
             raise TokenError("Token signed with an unknown key")
-        return key
+        return key.key
 
-    def _refresh(self) -> None:
-        self._fetched_at = time.monotonic()
-        try:
-            if self._url:
-                response = httpx.get(self._url, timeout=clerk.TIMEOUT)
-                response.raise_for_status()
-                data = response.json()
-            else:
-                data = clerk.get_jwks()
-            key_set = jwt.PyJWKSet.from_dict(data)
-        except (httpx.HTTPError, ValueError, clerk.ClerkError, jwt.PyJWTError) as exc:
-            logger.warning("Could not fetch Clerk signing keys: %s", exc.__class__.__name__)
-            return
-        self._keys = {k.key_id: k.key for k in key_set.keys if k.key_id and k.algorithm_name == "RS256"}
+    def _find(self, kid: str, *, refresh: bool) -> jwt.PyJWK | None:
+        if refresh:
+            try:
+                keys = self._client.get_signing_keys(refresh=True)
+            except jwt.PyJWKClientError as exc:
+                logger.warning("Could not fetch Clerk signing keys: %s", exc.__class__.__name__)
+                return None
+        else:
+            cached = self._client.jwk_set_cache.get()
+            keys = cached.keys if cached is not None else []
+        return next((key for key in keys if key.key_id == kid and key.algorithm_name == "RS256"), None)
 
 
-_key_source: _PemKey | _JwksKeys | None = None
-_key_source_lock = threading.Lock()
-
-
+@functools.cache
 def _clerk_keys() -> _PemKey | _JwksKeys:
-    global _key_source
-    with _key_source_lock:
-        if _key_source is None:
-            if settings.CLERK_JWT_KEY:
-                _key_source = _PemKey(settings.CLERK_JWT_KEY)
-            elif settings.CLERK_JWKS_URL:
-                _key_source = _JwksKeys(settings.CLERK_JWKS_URL)
-            elif settings.CLERK_SECRET_KEY:
-                _key_source = _JwksKeys(None)
-            else:
-                raise TokenError("Clerk token verification is not configured")
-        return _key_source
+    """Where Clerk's public key comes from, built once per process (and again when the settings change)."""
+    if settings.CLERK_JWT_KEY:
+        return _PemKey(settings.CLERK_JWT_KEY)
+    if settings.CLERK_JWKS_URL:
+        return _JwksKeys(settings.CLERK_JWKS_URL)
+    if settings.CLERK_SECRET_KEY:
+        return _JwksKeys(f"{settings.CLERK_API_URL}/jwks", {"Authorization": f"Bearer {settings.CLERK_SECRET_KEY}"})
+    raise TokenError("Clerk token verification is not configured")
 
 
 def _reset_caches(*, setting: str, **kwargs: Any) -> None:
-    global _key_source
     if setting.startswith("CLERK_"):
-        _key_source = None
+        _clerk_keys.cache_clear()
         _sync_failures.clear()
 
 
@@ -203,10 +192,6 @@ def issue_dev_token(user: User) -> str:
     return jwt.encode(payload, settings.SECRET_KEY, algorithm="HS256")
 
 
-def dev_clerk_id(email: str) -> str:
-    return "dev_" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
-
-
 # --- Users ----------------------------------------------------------------------------------------
 def _profile_from_claims(claims: dict[str, Any]) -> dict[str, Any]:
     profile: dict[str, Any] = {}
@@ -226,30 +211,14 @@ def user_from_claims(claims: dict[str, Any]) -> User:
     profile = _profile_from_claims(claims)
     user = User.objects.filter(clerk_id=subject).first()
     if user is None:
-        user = _create_user(subject, profile)
+        user = user_for_clerk_id(subject, **profile)
     else:
-        changed = [field for field, value in profile.items() if getattr(user, field) != value]
-        if changed:
-            for field in changed:
-                setattr(user, field, profile[field])
-            user.save(update_fields=changed)
+        update_profile(user, profile)
     if not user.is_active:
         raise TokenError("User account is disabled")
     if settings.CLERK_SECRET_KEY and not subject.startswith("dev_"):
         _sync_clerk_profile(user)
     return user
-
-
-def _create_user(subject: str, profile: dict[str, Any]) -> User:
-    for username in (subject, f"{subject[:140]}-{secrets.token_hex(4)}"):
-        try:
-            with transaction.atomic():
-                return User.objects.create(clerk_id=subject, username=username, **profile)
-        except IntegrityError:
-            existing = User.objects.filter(clerk_id=subject).first()
-            if existing is not None:  # a concurrent first request created it
-                return existing
-    raise TokenError("Could not create the user")
 
 
 _sync_failures: dict[int, float] = {}
@@ -270,10 +239,7 @@ def _sync_clerk_profile(user: User) -> None:
         logger.warning("Clerk profile sync failed for user %s: %s", user.pk, exc)
         return
     _sync_failures.pop(user.pk, None)
-    for field, value in profile.items():
-        setattr(user, field, value)
-    user.clerk_synced_at = now
-    user.save(update_fields=[*profile, "clerk_synced_at"])
+    update_profile(user, {**profile, "clerk_synced_at": now})
 
 
 # --- Ninja security class -------------------------------------------------------------------------

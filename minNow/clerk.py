@@ -1,4 +1,5 @@
-"""The one seam to Clerk's Backend API (users and JWKS), over httpx with short timeouts."""
+"""The one seam to Clerk's Backend API (users), over httpx with short timeouts; JWKS keys are fetched by
+minNow.auth through PyJWKClient."""
 
 from __future__ import annotations
 
@@ -35,10 +36,6 @@ def _get(path: str, params: dict[str, Any] | None = None) -> Any:
         return response.json()
     except ValueError as exc:
         raise ClerkError(f"Clerk request {path} returned invalid JSON") from exc
-
-
-def get_jwks() -> dict[str, Any]:
-    return _get("/jwks")
 
 
 def get_user(clerk_id: str) -> dict[str, Any]:

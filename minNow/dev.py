@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import AfterValidator
@@ -13,10 +13,10 @@ from pydantic import AfterValidator
 from items.models import ItemStatus, ItemType
 from items.schemas import ItemOut
 from items.selectors import items_for_user
-from minNow.auth import dev_clerk_id, dev_only, issue_dev_token
+from minNow.auth import dev_only, issue_dev_token
 from minNow.errors import responses
 from minNow.schemas import Text
-from users.models import User
+from users.services import dev_user_for_email
 
 router = Router(tags=["Development"])
 
@@ -27,8 +27,12 @@ router.add_decorator(dev_only, mode="view")  # before authentication and validat
 def _email(value: str) -> str:
     """Lower-cased first, so the length and shape checks apply to what is stored."""
     value = value.lower()
-    if len(value) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        raise ValueError("must be an email address")
+    try:
+        if len(value) > 254:  # lower-casing can lengthen a name ("İ" is two characters in lower case)
+            raise ValidationError("too long")
+        validate_email(value)
+    except ValidationError:
+        raise ValueError("must be an email address") from None
     return value
 
 
@@ -41,23 +45,6 @@ class DevLoginOut(Schema):
     user_id: str
     email: str
     message: str
-
-
-def dev_user_for_email(email: str) -> User:
-    """The local user with this email, created (with a stable dev Clerk id) when there is none."""
-    email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if user is None:
-        clerk_id = dev_clerk_id(email)
-        try:
-            with transaction.atomic():
-                user = User.objects.create(clerk_id=clerk_id, username=clerk_id, email=email)
-        except IntegrityError:
-            user = User.objects.get(clerk_id=clerk_id)
-    elif not user.clerk_id:
-        user.clerk_id = dev_clerk_id(email)
-        user.save(update_fields=["clerk_id"])
-    return user
 
 
 @router.post(

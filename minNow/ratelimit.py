@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import math
@@ -123,32 +124,26 @@ class UpstashBackend:
         return Decision(response.allowed, response.limit, max(response.remaining, 0), reset)
 
 
-_backend: Backend | None = None
-_backend_lock = threading.Lock()
 _skip_backend_until = 0.0  # the circuit breaker: time.monotonic() before which the backend is not asked
 
 
+@functools.cache
 def backend() -> Backend:
-    global _backend
-    with _backend_lock:
-        if _backend is None:
-            if settings.UPSTASH_REDIS_REST_URL and settings.UPSTASH_REDIS_REST_TOKEN:
-                _backend = UpstashBackend(settings.UPSTASH_REDIS_REST_URL, settings.UPSTASH_REDIS_REST_TOKEN)
-            elif settings.REDIS_URL:
-                _backend = RedisBackend(settings.REDIS_URL)
-            else:
-                logger.warning("Rate limits are kept in process memory: set REDIS_URL or Upstash for several workers")
-                _backend = MemoryBackend()
-        return _backend
+    """The configured store, built once per process (and again when the settings change)."""
+    if settings.UPSTASH_REDIS_REST_URL and settings.UPSTASH_REDIS_REST_TOKEN:
+        return UpstashBackend(settings.UPSTASH_REDIS_REST_URL, settings.UPSTASH_REDIS_REST_TOKEN)
+    if settings.REDIS_URL:
+        return RedisBackend(settings.REDIS_URL)
+    logger.warning("Rate limits are kept in process memory: set REDIS_URL or Upstash for several workers")
+    return MemoryBackend()
 
 
 def reset_backend(**kwargs: Any) -> None:
     """Forget the backend (and, for the memory backend, every count) and close the breaker; used when
     settings change."""
-    global _backend, _skip_backend_until
-    with _backend_lock:
-        _backend = None
-        _skip_backend_until = 0.0
+    global _skip_backend_until
+    backend.cache_clear()
+    _skip_backend_until = 0.0
 
 
 setting_changed.connect(reset_backend)

@@ -1,6 +1,12 @@
-"""User use cases shared by the other apps."""
+"""User use cases: creating users from Clerk ids or dev emails, updating profiles, locking, deleting."""
 
 from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, transaction
 
 from users.models import User
 
@@ -10,7 +16,67 @@ def lock_user(user: User) -> None:
 
     Every write that must see a user's data as a whole (the item and location limits, the location tree,
     placing an item in a location) takes this lock first, so such writes for one user run one after
-    another and each reads what the previous one committed. On SQLite a write transaction already
-    excludes all others (`BEGIN IMMEDIATE`), so this is a no-op there.
+    another and each reads what the previous one committed (docs/design.md, "Per-user limits and the user
+    lock"). On SQLite a write transaction already excludes all others, so this is a no-op there.
     """
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+
+
+def user_for_clerk_id(clerk_id: str, **profile: Any) -> User:
+    """The user with this Clerk id, created with `profile` when there is none (its keep and give checkups
+    come with it). Two first requests at once both get the one user. The username is the Clerk id, or the
+    id with a random suffix when another account already holds that username."""
+    for username in (clerk_id, f"{clerk_id[:140]}-{secrets.token_hex(4)}"):
+        try:
+            user, _created = User.objects.get_or_create(clerk_id=clerk_id, defaults={"username": username, **profile})
+        except IntegrityError:  # the username is another account's; get_or_create already re-read the id
+            continue
+        return user
+    raise IntegrityError(f"Could not create a user for {clerk_id}")
+
+
+def dev_clerk_id(email: str) -> str:
+    """The stable Clerk id a development user gets for an email."""
+    return "dev_" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
+
+
+def dev_user_for_email(email: str) -> User:
+    """The local user with this email, created (with a stable dev Clerk id) when there is none."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        return user_for_clerk_id(dev_clerk_id(email), email=email)
+    if not user.clerk_id:
+        update_profile(user, {"clerk_id": dev_clerk_id(email)})
+    return user
+
+
+def update_profile(user: User, profile: dict[str, Any]) -> list[str]:
+    """Store the fields of `profile` that differ from the user's; returns the fields that changed."""
+    changed = [field for field, value in profile.items() if getattr(user, field) != value]
+    for field in changed:
+        setattr(user, field, profile[field])
+    if changed:
+        user.save(update_fields=changed)
+    return changed
+
+
+def sync_emails(emails: dict[str, str], *, dry_run: bool = False) -> list[tuple[str, str, str]]:
+    """Give each user (by Clerk id) the non-empty email `emails` holds for them, in one UPDATE; returns
+    `(clerk_id, old email, new email)` per change. A dry run changes nothing."""
+    changes, changed_users = [], []
+    for user in User.objects.filter(clerk_id__in=emails):
+        email = emails[user.clerk_id]
+        if email and email != user.email:
+            changes.append((user.clerk_id, user.email, email))
+            user.email = email
+            changed_users.append(user)
+    if changed_users and not dry_run:
+        User.objects.bulk_update(changed_users, ["email"])
+    return changes
+
+
+def delete_user(user: User) -> None:
+    """Delete the user and everything that is theirs (items, locations, checkups) in one transaction."""
+    with transaction.atomic():
+        user.delete()

@@ -465,7 +465,7 @@ def test_a_run_killed_while_sending_leaves_its_reminders_to_a_later_run(mailoutb
 
     def hanging(request: Recorded) -> Reply:
         received.set()
-        time.sleep(30)  # longer than the test waits: the provider never answers
+        time.sleep(150)  # longer than the test waits: the provider never answers
         return Reply(202, b"")
 
     with LoopbackServer(hanging) as server:
@@ -484,7 +484,7 @@ def test_a_run_killed_while_sending_leaves_its_reminders_to_a_later_run(mailoutb
             stderr=subprocess.DEVNULL,
         )
         try:
-            assert received.wait(timeout=30), "the job never reached the provider"
+            assert received.wait(timeout=120), "the job never reached the provider"
             leased = dict(Checkup.objects.filter(user=user).values_list("checkup_type", "reminder_lease_until"))
         finally:
             job.kill()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from minNow import clerk
-from users.models import User
+from users.services import sync_emails
 
 
 class Command(BaseCommand):
@@ -22,18 +22,11 @@ class Command(BaseCommand):
             for page in clerk.iter_users(page_size=options["page_size"]):
                 emails = {item["id"]: clerk.primary_email(item) for item in page if item.get("id")}
                 seen += len(emails)
-                changed = []
-                for user in User.objects.filter(clerk_id__in=emails):
-                    email = emails[user.clerk_id]
-                    if email and email != user.email:
-                        if options["verbose"] or options["dry_run"]:
-                            verb = "would update" if options["dry_run"] else "updating"
-                            self.stdout.write(f"{verb}: {user.clerk_id} {user.email or '(none)'} -> {email}")
-                        user.email = email
-                        changed.append(user)
-                if changed and not options["dry_run"]:
-                    User.objects.bulk_update(changed, ["email"])
-                updated += len(changed)
+                for clerk_id, old, new in sync_emails(emails, dry_run=options["dry_run"]):
+                    if options["verbose"] or options["dry_run"]:
+                        verb = "would update" if options["dry_run"] else "updating"
+                        self.stdout.write(f"{verb}: {clerk_id} {old or '(none)'} -> {new}")
+                    updated += 1
         except clerk.ClerkError as exc:
             raise CommandError(f"Clerk request failed after {updated} update(s): {exc}") from exc
         verb = "would update" if options["dry_run"] else "updated"

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from items.demo import seed_demo_items
 from minNow.auth import dev_mode, issue_dev_token
-from minNow.dev import dev_user_for_email
+from users.services import dev_user_for_email, update_profile
 
 DEMO_EMAIL = "demo@example.com"
 
@@ -22,8 +22,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo is for development only (DEBUG=True, PROD=False)")
         user = dev_user_for_email(options["email"])
         if not user.first_name:
-            user.first_name = "Demo"
-            user.save(update_fields=["first_name"])
+            update_profile(user, {"first_name": "Demo"})
         created = seed_demo_items(user)
         if created:
             self.stdout.write(f"Created {created} demo items")
