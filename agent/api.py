@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router
 
-from agent.graph import Failure, run_agent
+from agent import services
 from agent.schemas import AgentBatchIn, AgentBatchOut, AgentItemOut, AgentPromptIn
-from items.services import ensure_item_capacity
-from minNow.errors import BadRequest, UpstreamError, responses
+from minNow.errors import responses
 
 router = Router(tags=["Agent"])
 
@@ -19,30 +16,14 @@ router = Router(tags=["Agent"])
     "/agent/add-item", response=responses({200: AgentItemOut}, 400, 502), summary="Add an item from a sentence"
 )
 def add_item(request: HttpRequest, payload: AgentPromptIn):
-    result = run_agent(request.auth, {"prompt": payload.prompt})["prompt"]
-    if isinstance(result, Failure):
-        raise UpstreamError(result.detail) if result.status == 502 else BadRequest(result.detail)
-    return {"status": "success", "item": result}
+    return {"status": "success", "item": services.add_item(request.auth, payload.prompt)}
 
 
 @router.post(
     "/agent/add-item-batch", response=responses({200: AgentBatchOut}, 400), summary="Add several items from sentences"
 )
 def add_item_batch(request: HttpRequest, payload: AgentBatchIn):
-    prompts = payload.prompts
-    if not 1 <= len(prompts) <= settings.AGENT_MAX_BATCH:
-        raise BadRequest(f"prompts must hold between 1 and {settings.AGENT_MAX_BATCH} prompts")
-    with transaction.atomic():
-        ensure_item_capacity(request.auth, adding=len(prompts))
-    results = {
-        key: {"status": "error", "detail": result.detail}
-        if isinstance(result, Failure)
-        else {"status": "success", "item": result}
-        for key, result in run_agent(request.auth, prompts).items()
-    }
-    statuses = {result["status"] for result in results.values()}
-    overall = statuses.pop() if len(statuses) == 1 else "partial"
-    return {"status": overall, "results": results}
+    return services.add_items(request.auth, payload.prompts)
 
 
 # Paths used by earlier clients; kept working, left out of the documentation.

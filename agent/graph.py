@@ -8,16 +8,15 @@ ItemService in the calling thread, so the item limit and the database transactio
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, TypedDict
 
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.utils import timezone
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
@@ -80,36 +79,21 @@ Keep, "received <Month> <YYYY>" is the first day of that month, M/D/YYYY is mont
 N months (null without the clause). Only item_type and picture_url are yours to choose for such a prompt."""
 
 
-_chat_model: Any = None
-_chat_model_lock = threading.Lock()
-
-
 def default_chat_model() -> Any:
-    """ChatOpenAI from settings (built once), or None when no OPENAI_API_KEY is set."""
-    global _chat_model
+    """ChatOpenAI from settings, or None when no OPENAI_API_KEY is set. One client per configuration, reused
+    by every request of the process (a changed setting, as in tests, gets its own)."""
     if not settings.OPENAI_API_KEY:
         return None
-    with _chat_model_lock:
-        if _chat_model is None:
-            from langchain_openai import ChatOpenAI
-
-            _chat_model = ChatOpenAI(
-                model=settings.OPENAI_MODEL,
-                api_key=settings.OPENAI_API_KEY,
-                base_url=settings.OPENAI_BASE_URL or None,
-                timeout=LLM_TIMEOUT_SECONDS,
-                max_retries=LLM_RETRIES,
-            )
-        return _chat_model
+    return _chat_model(settings.OPENAI_MODEL, settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL or None)
 
 
-def _forget_chat_model(*, setting: str, **kwargs: Any) -> None:
-    global _chat_model
-    if setting.startswith("OPENAI_"):
-        _chat_model = None
+@functools.cache
+def _chat_model(model: str, api_key: str, base_url: str | None) -> Any:
+    from langchain_openai import ChatOpenAI
 
-
-setting_changed.connect(_forget_chat_model)
+    return ChatOpenAI(
+        model=model, api_key=api_key, base_url=base_url, timeout=LLM_TIMEOUT_SECONDS, max_retries=LLM_RETRIES
+    )
 
 
 def llm_parse(prompt: str, today: date, chat_model: Any = None) -> ParsedItem:
@@ -155,18 +139,9 @@ def parse(state: AgentState, config: RunnableConfig) -> AgentState:
 
 # --- Normalising: valid enums, dates, defaults, emoji --------------------------------------------
 STATUS_WORDS = {
-    "give": ItemStatus.GIVE,
-    "gave": ItemStatus.GIVE,
-    "given": ItemStatus.GIVE,
-    "gift": ItemStatus.GIVE,
-    "gifted": ItemStatus.GIVE,
-    "donate": ItemStatus.DONATE,
-    "donated": ItemStatus.DONATE,
-    "donation": ItemStatus.DONATE,
-    "charity": ItemStatus.DONATE,
-    "keep": ItemStatus.KEEP,
-    "kept": ItemStatus.KEEP,
-    "own": ItemStatus.KEEP,
+    **dict.fromkeys(("give", "gave", "given", "gift", "gifted"), ItemStatus.GIVE),
+    **dict.fromkeys(("donate", "donated", "donation", "charity"), ItemStatus.DONATE),
+    **dict.fromkeys(("keep", "kept", "own"), ItemStatus.KEEP),
 }
 
 
@@ -266,7 +241,9 @@ def create(state: AgentState, config: RunnableConfig) -> AgentState:
     return {"results": results}
 
 
-def build_graph() -> Any:
+@functools.cache
+def item_agent() -> Any:
+    """The compiled graph, built on first use and reused by every request of the process."""
     graph = StateGraph(AgentState)
     graph.add_node("parse", parse)
     graph.add_node("normalise", normalise)
@@ -276,19 +253,6 @@ def build_graph() -> Any:
     graph.add_edge("normalise", "create")
     graph.add_edge("create", END)
     return graph.compile()
-
-
-_graph: Any = None
-_graph_lock = threading.Lock()
-
-
-def item_agent() -> Any:
-    """The compiled graph, built on first use and reused by every request of the process."""
-    global _graph
-    with _graph_lock:
-        if _graph is None:
-            _graph = build_graph()
-        return _graph
 
 
 def run_agent(user: Any, prompts: dict[str, str], *, chat_model: Any = None) -> dict[str, OwnedItem | Failure]:

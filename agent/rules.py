@@ -9,56 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from agent.dates import MAX_GOAL_MONTHS, Found, choose_received_date, find_dates, find_goal
+from agent import vocabulary as vocab
+from agent.dates import Found, choose_received_date, find_dates, find_goal
 from agent.parsing import ParsedItem
 from agent.quick_add import quick_add_fields
-from agent.vocabulary import (
-    ACRONYMS,
-    ARTICLES,
-    BRAND_SPELLINGS,
-    CONTAINER_WORDS,
-    EMOJI_KEYWORDS,
-    EMPTY_OBJECTS,
-    FILLER_WORDS,
-    GENERIC_NAMES,
-    ITEM_VERBS,
-    MEASURE_UNITS,
-    MINOR_WORDS,
-    MONTH_NUMBERS,
-    NON_ITEM_OPENERS,
-    OBJECT_PRONOUNS,
-    ON_PARTICLE_VERBS,
-    OTHER_VERBS,
-    PARTICLE_PREPOSITIONS,
-    PARTICLES,
-    PEOPLE,
-    PET_ANIMALS,
-    PLACE_PREPOSITIONS,
-    POSSESSIVES,
-    PREPOSITION_VERBS,
-    QUANTITY_WORDS,
-    REPLACING_VERBS,
-    STAND_IN_NOUNS,
-    STOP_WORDS,
-    SUBJECT_PRONOUNS,
-    TYPE_EMOJI,
-    TYPE_KEYWORDS,
-)
-
-# The parser's interface; MAX_GOAL_MONTHS and MONTH_NUMBERS are re-exported from agent.dates and agent.vocabulary.
-__all__ = [
-    "MAX_GOAL_MONTHS",
-    "MONTH_NUMBERS",
-    "choose_emoji",
-    "choose_received_date",
-    "classify_item_type",
-    "classify_status",
-    "extract_name",
-    "find_dates",
-    "find_goal",
-    "parse_prompt",
-    "title_case",
-]
 
 MAX_NAME_WORDS = 7
 
@@ -99,10 +53,11 @@ def _compile_table(table: dict[str, tuple[str, ...]]) -> list[_Keyword]:
     return [_compile_keyword(phrase, label) for label, phrases in table.items() for phrase in phrases]
 
 
-_TYPE_KEYWORDS = _compile_table(TYPE_KEYWORDS)
-_EMOJI_KEYWORDS = _compile_table(EMOJI_KEYWORDS)
+_TYPE_KEYWORDS = _compile_table(vocab.TYPE_KEYWORDS)
+_EMOJI_KEYWORDS = _compile_table(vocab.EMOJI_KEYWORDS)
 _PET_ANIMAL_PATTERN = re.compile(
-    r"(?<![\w'])(?:" + "|".join(_plural_suffix(animal) for animal in PET_ANIMALS) + r")(?:'s)?(?!\w)", re.IGNORECASE
+    r"(?<![\w'])(?:" + "|".join(_plural_suffix(animal) for animal in vocab.PET_ANIMALS) + r")(?:'s)?(?!\w)",
+    re.IGNORECASE,
 )
 
 
@@ -167,7 +122,7 @@ def choose_emoji(name: str | None, item_type: str) -> str:
         keyword = _best_keyword(name, _EMOJI_KEYWORDS)
         if keyword:
             return keyword.label
-    return TYPE_EMOJI.get(item_type, TYPE_EMOJI["Other"])
+    return vocab.TYPE_EMOJI.get(item_type, vocab.TYPE_EMOJI["Other"])
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -217,7 +172,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9+]+(?:['-][A-Za-z0-9+]+)*'?|[^\sA-Za-z0-9]")
 
 
 def _is_verb(word: str) -> bool:
-    return word in ITEM_VERBS or word in OTHER_VERBS
+    return word in vocab.ITEM_VERBS or word in vocab.OTHER_VERBS
 
 
 _MULTI_WORD_KEYWORDS = {keyword.phrase for keyword in _TYPE_KEYWORDS if keyword.word_count > 1}
@@ -240,11 +195,11 @@ def _is_quantity_or_filler(word: str, previous_word: str, next_word: str) -> boo
     """ "new", "three", "a 10 lb ...": words in front of a name that are not part of it."""
     if not next_word:
         return False  # the last word is the name itself, whatever it looks like
-    if word in FILLER_WORDS or word.isdigit():
+    if word in vocab.FILLER_WORDS or word.isdigit():
         return True
-    if word in MEASURE_UNITS and previous_word.isdigit():
+    if word in vocab.MEASURE_UNITS and previous_word.isdigit():
         return True
-    return word in QUANTITY_WORDS and next_word not in STOP_WORDS
+    return word in vocab.QUANTITY_WORDS and next_word not in vocab.STOP_WORDS
 
 
 def _skip_to_noun(words: list[str], index: int) -> int:
@@ -253,12 +208,12 @@ def _skip_to_noun(words: list[str], index: int) -> int:
     while index < len(words):
         word = words[index]
         next_word = words[index + 1] if index + 1 < len(words) else ""
-        is_container = word in CONTAINER_WORDS or re.fullmatch(r"\d+-(?:pack|piece|pc|set|count)", word)
+        is_container = word in vocab.CONTAINER_WORDS or re.fullmatch(r"\d+-(?:pack|piece|pc|set|count)", word)
         if is_container and next_word == "of":
             index += 2
         elif is_container and next_word == "full" and words[index + 2 : index + 3] == ["of"]:
             index += 3  # "a drawer full of chargers"
-        elif word in ARTICLES or word in POSSESSIVES:
+        elif word in vocab.ARTICLES or word in vocab.POSSESSIVES:
             after_determiner = True
             index += 1
         elif _is_quantity_or_filler(word, words[index - 1] if index else "", next_word):
@@ -280,34 +235,39 @@ def _noun_phrase(words: list[str], index: int) -> list[str]:
         if word == "and" and phrase:
             next_word = words[index + 1] if index + 1 < len(words) else ""
             # "pots and pans" is one item; "a bike and plan to ride it" is not.
-            if not next_word or next_word in STOP_WORDS or _is_verb(next_word) or not re.match(r"[a-z]", next_word):
+            if (
+                not next_word
+                or next_word in vocab.STOP_WORDS
+                or _is_verb(next_word)
+                or not re.match(r"[a-z]", next_word)
+            ):
                 break
             phrase.append(word)
             index += 1
             continue
-        if word in FILLER_WORDS:
+        if word in vocab.FILLER_WORDS:
             index += 1
             continue
         if word == "full" and phrase and words[index + 1 : index + 2] == ["of"]:
             break  # "an e-reader full of books" is the e-reader
         continues_keyword = _completes_keyword_phrase(phrase, word)  # "Xbox Game Pass": "pass" is not a verb here
         if not continues_keyword and (
-            word in STOP_WORDS
+            word in vocab.STOP_WORDS
             or _is_verb(word)
-            or word in OBJECT_PRONOUNS
-            or word in SUBJECT_PRONOUNS
-            or word in NON_ITEM_OPENERS - {"good"}
+            or word in vocab.OBJECT_PRONOUNS
+            or word in vocab.SUBJECT_PRONOUNS
+            or word in vocab.NON_ITEM_OPENERS - {"good"}
         ):
             break
         following = words[index + 1] if index + 1 < len(words) else ""
-        ends_clause = not re.match(r"[a-z0-9]", following) or following in STOP_WORDS or _is_verb(following)
+        ends_clause = not re.match(r"[a-z0-9]", following) or following in vocab.STOP_WORDS or _is_verb(following)
         if phrase and _is_participle(word) and ends_clause and _best_keyword(" ".join(phrase), _TYPE_KEYWORDS):
             break  # "a Bosch dishwasher installed today": the head noun came before the participle
         phrase.append(word)
         index += 1
         if len(phrase) >= MAX_NAME_WORDS:
             break
-    while phrase and phrase[-1] in MINOR_WORDS:
+    while phrase and phrase[-1] in vocab.MINOR_WORDS:
         phrase.pop()
     return phrase
 
@@ -316,44 +276,45 @@ def _is_empty_object(words: list[str], position: int) -> bool:
     """ "gave it to", "bought them": a pronoun stands for the item; "this dutch oven" is a determiner."""
     word = words[position]
     following = words[position + 1] if position + 1 < len(words) else ""
-    if word not in EMPTY_OBJECTS:
+    if word not in vocab.EMPTY_OBJECTS:
         return False
     if word in {"this", "that", "these", "those"}:
-        return not re.match(r"[a-z0-9]", following) or following in STOP_WORDS or _is_verb(following)
-    return not (word == "them" and (following in ARTICLES or following in POSSESSIVES))
+        return not re.match(r"[a-z0-9]", following) or following in vocab.STOP_WORDS or _is_verb(following)
+    return not (word == "them" and (following in vocab.ARTICLES or following in vocab.POSSESSIVES))
 
 
 def _verb_objects(words: list[str]) -> list[list[str]]:
     """The noun phrase after each verb of getting, keeping or giving."""
     objects = []
     for index, word in enumerate(words):
-        if word not in ITEM_VERBS:
+        if word not in vocab.ITEM_VERBS:
             continue
         position = index + 1
         while position < len(words) and (
-            words[position] in PARTICLES or (words[position] in {"on", "onto"} and word in ON_PARTICLE_VERBS)
+            words[position] in vocab.PARTICLES
+            or (words[position] in {"on", "onto"} and word in vocab.ON_PARTICLE_VERBS)
         ):
             position += 1
-        if position < len(words) and words[position] in PARTICLE_PREPOSITIONS and position > index + 1:
+        if position < len(words) and words[position] in vocab.PARTICLE_PREPOSITIONS and position > index + 1:
             position += 1  # "signed up for", "stocked up on", "hang on to"
-        elif position < len(words) and words[position] in {"to", "for"} and word in PREPOSITION_VERBS:
+        elif position < len(words) and words[position] in {"to", "for"} and word in vocab.PREPOSITION_VERBS:
             position += 1
         if position < len(words) and _is_empty_object(words, position):
             continue
-        while position < len(words) and words[position] in OBJECT_PRONOUNS:
+        while position < len(words) and words[position] in vocab.OBJECT_PRONOUNS:
             position += 1
         if words[position : position + 1] == ["to"] and word in {"treated", "treating"}:
             position += 1  # "treated myself to"
-        if word in REPLACING_VERBS and REPLACING_VERBS[word] in words[position : position + 8]:
-            position = words.index(REPLACING_VERBS[word], position) + 1
+        if word in vocab.REPLACING_VERBS and vocab.REPLACING_VERBS[word] in words[position : position + 8]:
+            position = words.index(vocab.REPLACING_VERBS[word], position) + 1
         start = _skip_to_noun(words, position)
         phrase = _noun_phrase(words, start)
-        if len(phrase) == 1 and words[start + 1 : start + 2] == [STAND_IN_NOUNS.get(phrase[0])]:
+        if len(phrase) == 1 and words[start + 1 : start + 2] == [vocab.STAND_IN_NOUNS.get(phrase[0])]:
             phrase = _noun_phrase(words, _skip_to_noun(words, start + 2))  # "handed me the keys to her Subaru"
-        elif phrase and set(phrase) <= PEOPLE:
+        elif phrase and set(phrase) <= vocab.PEOPLE:
             # "gifting my sister a Dyson Airwrap": the first object is who gets it, the second is the item.
             following = start + len(phrase)
-            if following < len(words) and (words[following] in ARTICLES or words[following] in POSSESSIVES):
+            if following < len(words) and (words[following] in vocab.ARTICLES or words[following] in vocab.POSSESSIVES):
                 phrase = _noun_phrase(words, _skip_to_noun(words, following))
         if phrase:
             objects.append(phrase)
@@ -365,9 +326,9 @@ def _determined_phrases(words: list[str]) -> list[list[str]]:
     phrases = []
     for index, word in enumerate(words[:-1]):
         # "at the Goodwill donation bin" is where the item went, not the item.
-        if index > 0 and words[index - 1] in PLACE_PREPOSITIONS:
+        if index > 0 and words[index - 1] in vocab.PLACE_PREPOSITIONS:
             continue
-        if word in ARTICLES or word in POSSESSIVES:
+        if word in vocab.ARTICLES or word in vocab.POSSESSIVES:
             phrase = _noun_phrase(words, _skip_to_noun(words, index + 1))
             if phrase:
                 phrases.append(phrase)
@@ -377,7 +338,7 @@ def _determined_phrases(words: list[str]) -> list[list[str]]:
 def _leading_phrase(words: list[str]) -> list[str]:
     """The noun phrase a sentence opens with ("Red running shoes I got ..."), unless it opens with a verb."""
     index = _skip_to_noun(words, 0)
-    if index >= len(words) or words[0] in NON_ITEM_OPENERS:
+    if index >= len(words) or words[0] in vocab.NON_ITEM_OPENERS:
         return []
     # "scented" after "A set of" is an adjective; only the very first word can be an opening verb like "Adopted",
     # and not even that when it leads into a thing we recognise ("Hiking backpack ...", "Sewing machine ...").
@@ -395,13 +356,13 @@ def _first_content_words(words: list[str]) -> list[str]:
     index = 0
     while index < len(words):
         word = words[index]
-        if word in PLACE_PREPOSITIONS:
+        if word in vocab.PLACE_PREPOSITIONS:
             destination = _skip_to_noun(words, index + 1)
             index = destination + max(1, len(_noun_phrase(words, destination)))
             continue
-        if re.match(r"[a-z]", word) and word not in EMPTY_OBJECTS:
+        if re.match(r"[a-z]", word) and word not in vocab.EMPTY_OBJECTS:
             phrase = _noun_phrase(words, _skip_to_noun(words, index))
-            if phrase and not PEOPLE.intersection(phrase) and not set(phrase) <= EMPTY_OBJECTS:
+            if phrase and not vocab.PEOPLE.intersection(phrase) and not set(phrase) <= vocab.EMPTY_OBJECTS:
                 return phrase
         index += 1
     return []
@@ -409,12 +370,12 @@ def _first_content_words(words: list[str]) -> list[str]:
 
 def _title_word(word: str, first: bool) -> str:
     lower = word.lower()
-    if not first and lower in MINOR_WORDS:
+    if not first and lower in vocab.MINOR_WORDS:
         return lower
-    if lower in ACRONYMS:
+    if lower in vocab.ACRONYMS:
         return lower.upper()
-    if lower in BRAND_SPELLINGS:
-        return BRAND_SPELLINGS[lower]
+    if lower in vocab.BRAND_SPELLINGS:
+        return vocab.BRAND_SPELLINGS[lower]
     return "-".join(part[:1].upper() + part[1:] for part in lower.split("-"))
 
 
@@ -425,7 +386,7 @@ def title_case(words: list[str], original: dict[str, str], *, shouting: bool = F
         typed = original.get(word, word)
         mixed_case = re.search(r"[a-z][A-Z]", typed)
         short_capitals = typed.isupper() and len(typed) <= 5 and not shouting
-        keep_typed = (mixed_case or short_capitals) and word not in MINOR_WORDS
+        keep_typed = (mixed_case or short_capitals) and word not in vocab.MINOR_WORDS
         titled.append(typed if keep_typed else _title_word(word, position == 0))
     return " ".join(titled)
 
@@ -440,21 +401,25 @@ def extract_name(prompt: str, hidden: list[Found]) -> str | None:
     words = [token.lower() for token in tokens]
 
     def is_item(phrase: list[str]) -> bool:
-        return bool(phrase) and not PEOPLE.intersection(phrase)
+        return bool(phrase) and not vocab.PEOPLE.intersection(phrase)
 
     def is_known(phrase: list[str]) -> bool:
         # A recognised head noun makes "Microsoft 365 Family License" an item even though "family" names people.
-        return bool(phrase) and phrase[-1] not in PEOPLE and _best_keyword(" ".join(phrase), _TYPE_KEYWORDS) is not None
+        return (
+            bool(phrase)
+            and phrase[-1] not in vocab.PEOPLE
+            and _best_keyword(" ".join(phrase), _TYPE_KEYWORDS) is not None
+        )
 
     objects = _verb_objects(words)
     leading = _leading_phrase(words)
-    mentions_getting = any(word in ITEM_VERBS for word in words)
+    mentions_getting = any(word in vocab.ITEM_VERBS for word in words)
     # Most trusted first: what the user got or gave, when we recognise it; then what the sentence opens with; then
     # any recognised thing; and only then unrecognised things the user says they got ("a lucky rock I found").
     # Last, a sentence that is only a description ("a jar of buttons I've been collecting") names what it opens
     # with, and failing all else the first words that can be a name at all.
     determined = _determined_phrases(words)
-    describes = bool(words) and words[0] not in NON_ITEM_OPENERS  # not "what's the weather", "can you help"
+    describes = bool(words) and words[0] not in vocab.NON_ITEM_OPENERS  # not "what's the weather", "can you help"
     candidates = [
         *(phrase for phrase in objects if is_known(phrase)),
         *([leading] if is_known(leading) else []),
@@ -468,7 +433,7 @@ def extract_name(prompt: str, hidden: list[Found]) -> str | None:
     if not candidates:
         return None
     chosen = candidates[0]
-    if len(chosen) == 1 and chosen[0] in GENERIC_NAMES:
+    if len(chosen) == 1 and chosen[0] in vocab.GENERIC_NAMES:
         # "bought my first car!! A 2015 Mazda 3": the specific model named later is the better name.
         chosen_type = classify_item_type(chosen[0], "")
         more_specific = (

@@ -42,7 +42,6 @@ def build_reminder(user: User, checkup_type: str, item_count: int) -> EmailMulti
     context = {
         "subject": SUBJECTS[checkup_type],
         "name": user.first_name or user.username,
-        "kind": checkup_type,
         "checkup_type": checkup_type,
         "item_count": item_count,
         "link": settings.FRONTEND_URL,
@@ -139,20 +138,12 @@ def _claim(checkups: list[Checkup], now: datetime) -> set[int]:
     return set(Checkup.objects.filter(pk__in=ids, reminder_lease_until=lease).values_list("pk", flat=True))
 
 
-def _held(checkups: list[Checkup], now: datetime):
-    return Checkup.objects.filter(pk__in=[c.pk for c in checkups], reminder_lease_until=now + REMINDER_LEASE)
-
-
-def _complete(checkups: list[Checkup], now: datetime) -> None:
-    """The reminders went out: the checkups' dates move to now and their leases end."""
+def _end_leases(checkups: list[Checkup], now: datetime, *, sent: bool) -> None:
+    """End this run's leases. Sent reminders move their checkups' dates to now; failed ones keep the old
+    dates, so the next run retries them."""
     if checkups:
-        _held(checkups, now).update(last_checkup_date=now, reminder_lease_until=None)
-
-
-def _release(checkups: list[Checkup], now: datetime) -> None:
-    """Sending failed: end the leases and keep the old dates, so the next run retries them."""
-    if checkups:
-        _held(checkups, now).update(reminder_lease_until=None)
+        held = Checkup.objects.filter(pk__in=[c.pk for c in checkups], reminder_lease_until=now + REMINDER_LEASE)
+        held.update(reminder_lease_until=None, **({"last_checkup_date": now} if sent else {}))
 
 
 def send_due_reminders(
@@ -176,7 +167,7 @@ def send_due_reminders(
                 run.failed += 1
                 report(f"failed: {checkup.user.email} {checkup.checkup_type} ({exc.__class__.__name__})")
                 if not dry_run:
-                    _release([checkup], run.now)
+                    _end_leases([checkup], run.now, sent=False)
         if dry_run:
             for checkup in included:
                 report(f"would send: {checkup.user.email} {checkup.checkup_type}")
@@ -192,8 +183,8 @@ def send_due_reminders(
             except Exception as exc:  # the provider failed the whole batch: retry it next run
                 refused = included
                 report(f"failed: batch of {len(included)} reminders ({exc})")
-            _release(refused, run.now)
-            _complete([checkup for checkup in included if checkup not in refused], run.now)
+            _end_leases(refused, run.now, sent=False)
+            _end_leases([checkup for checkup in included if checkup not in refused], run.now, sent=True)
             run.failed += len(refused)
             for checkup in included:
                 if checkup in refused:

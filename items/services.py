@@ -8,7 +8,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from items import selectors
@@ -44,6 +43,12 @@ def ensure_item_capacity(user: User, *, adding: int) -> None:
     """Refuse to go over the item limit. Call inside a transaction: it locks the user's row so that
     concurrent creations for one user queue up and see each other's items."""
     lock_user(user)
+    refuse_over_item_limit(user, adding=adding)
+
+
+def refuse_over_item_limit(user: User, *, adding: int) -> None:
+    """Raise BadRequest when `adding` more items would take `user` over MAX_ITEMS_PER_USER. Without the user
+    lock this is only an early answer; ensure_item_capacity is the check that holds under concurrency."""
     if is_user_admin(user):
         return
     count = OwnedItem.objects.filter(user=user).count()
@@ -120,29 +125,10 @@ class ItemService:
             raise NotFound("Item not found")
 
     @staticmethod
-    def get_items_for_user(user: User, status: str | None = None, item_type: str | None = None) -> QuerySet[OwnedItem]:
-        return selectors.items_for_user(user, status=status, item_type=item_type)
-
-    @staticmethod
-    def get_items_by_status(*, user: User, status: str) -> QuerySet[OwnedItem]:
-        return selectors.items_for_user(user, status=status)
-
-    @staticmethod
-    def get_items_by_type(*, user: User, item_type: str) -> QuerySet[OwnedItem]:
-        return selectors.items_for_user(user, item_type=item_type)
-
-    @staticmethod
     def get_user_item_stats(user: User) -> dict[str, Any]:
         count = OwnedItem.objects.filter(user=user).count()
         limit = settings.MAX_ITEMS_PER_USER
-        if is_user_admin(user):
-            return {
-                "current_count": count,
-                "max_items": limit,
-                "remaining_slots": ADMIN_REMAINING_SLOTS,
-                "can_add_items": True,
-            }
-        remaining = max(limit - count, 0)
+        remaining = ADMIN_REMAINING_SLOTS if is_user_admin(user) else max(limit - count, 0)
         return {
             "current_count": count,
             "max_items": limit,
@@ -198,10 +184,6 @@ class CheckupService:
                 )
         except IntegrityError:
             raise BadRequest(f"A {checkup_type} checkup already exists") from None
-
-    @staticmethod
-    def get_checkup_by_type(*, user: User, checkup_type: str) -> Checkup | None:
-        return Checkup.objects.filter(user=user, checkup_type=checkup_type).first()
 
     @staticmethod
     def get_checkup(*, user: User, checkup_id: int) -> Checkup:

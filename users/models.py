@@ -21,7 +21,3 @@ class User(AbstractUser):
 
 def is_user_admin(user: User) -> bool:
     return bool(user.is_admin)
-
-
-def has_email_notifications_enabled(user: User) -> bool:
-    return bool(user.email_notifications and user.email)

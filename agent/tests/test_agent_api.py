@@ -1,16 +1,15 @@
-"""The item agent end to end (D3, D6, D11): the rule-based parser through HTTP, the graph with a fake
-chat model, the real ChatOpenAI client against a loopback OpenAI-compatible server (request shape,
-502 on provider failures, coercion of invalid enums), batches, the item limit, the undocumented
-legacy aliases, object-level authorization, and the graph being built once per process."""
+"""The item agent end to end (docs/design.md: "Errors", "Per-user limits and the user lock", "Quick Add and
+the item agent"): the rule-based parser through HTTP, the graph with a fake chat model, the real ChatOpenAI
+client against a loopback OpenAI-compatible server (request shape, 502 on provider failures, coercion of
+invalid enums), batches, the item limit, the undocumented legacy aliases, object-level authorization, and
+the graph being built once per process."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -21,10 +20,10 @@ from langchain_core.messages import AIMessage
 
 import agent.graph
 from agent.graph import Failure, run_agent
-from conftest import ApiClient
+from agent.tests.llm import LLM_ITEM, answer, completion, openai_server
 from items.models import ItemStatus, ItemType, OwnedItem
-from minNow.auth import issue_dev_token
-from minNow.tests.servers import LoopbackServer, Recorded, Reply
+from minNow.testing import api_for, assert_validation_error, make_items, moment
+from minNow.tests.servers import Recorded, Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -41,49 +40,6 @@ LLM_FAILED = "The language model failed to answer; try again later"
 LIMIT_MESSAGE = "Cannot add 1 item(s). You have 10/10 items. Only 0 slot(s) remaining."
 ENDPOINTS = ["/api/agent/add-item", "/api/agent-add-item"]
 BATCH_ENDPOINTS = ["/api/agent/add-item-batch", "/api/agent-add-item-batch"]
-LLM_ITEM = {
-    "name": "Black Leather Jacket",
-    "item_type": "Clothing_Accessories",
-    "status": "Keep",
-    "item_received_date": "2025-03-10",
-    "ownership_duration_goal_months": 36,
-    "picture_url": "🧥",
-}
-
-
-def api_for(user) -> ApiClient:
-    """A client whose dev token is issued at the current (possibly frozen) time."""
-    return ApiClient(issue_dev_token(user))
-
-
-def moment(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def fill_items(user, count: int) -> None:
-    OwnedItem.objects.bulk_create(
-        [
-            OwnedItem(
-                user=user,
-                name=f"Thing {index}",
-                picture_url="📦",
-                item_type=ItemType.OTHER,
-                status=ItemStatus.KEEP,
-                item_received_date=NOW - timedelta(days=30),
-                last_used=NOW - timedelta(days=1),
-            )
-            for index in range(count)
-        ]
-    )
-
-
-def assert_validation_error(response) -> None:
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert isinstance(body["detail"], str) and body["detail"]
-    assert body["errors"] and all({"loc", "msg", "type"} <= set(entry) for entry in body["errors"])
-    # Each wrong field is named in the sentence a client shows.
-    assert all(f"{entry['loc'][-1]}: " in body["detail"] or entry["loc"][0] == "body" for entry in body["errors"])
 
 
 # --- Rule-based parser (no OPENAI_API_KEY) -------------------------------------------------------
@@ -166,7 +122,7 @@ def test_without_token_is_401(anon_api, path):
 
 @pytest.mark.parametrize("path", ENDPOINTS)
 def test_item_limit_reached_is_400_and_writes_nothing(alice, alice_api, path):
-    fill_items(alice, 10)
+    make_items(alice, 10)
 
     response = alice_api.post(path, {"prompt": SPEC_PROMPT})
 
@@ -177,7 +133,7 @@ def test_item_limit_reached_is_400_and_writes_nothing(alice, alice_api, path):
 
 
 def test_admin_is_not_held_to_the_item_limit(admin, admin_api):
-    fill_items(admin, 10)
+    make_items(admin, 10)
 
     response = admin_api.post("/api/agent/add-item", {"prompt": SPEC_PROMPT})
 
@@ -309,38 +265,6 @@ def test_fake_chat_model_failure_is_a_502_failure(alice):
 
 
 # --- The real ChatOpenAI against a loopback OpenAI-compatible server ------------------------------
-def completion(content: str) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "created": 1_700_000_000,
-        "model": "gpt-4.1-mini",
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": None},
-                "logprobs": None,
-                "finish_reason": "stop",
-            }
-        ],
-        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-    }
-
-
-def answer(item: dict[str, Any] | str) -> Callable[[Recorded], Reply]:
-    content = item if isinstance(item, str) else json.dumps(item)
-    return lambda request: Reply(200, completion(content))
-
-
-@contextmanager
-def openai_server(handler: Callable[[Recorded], Reply]) -> Iterator[LoopbackServer]:
-    with (
-        LoopbackServer(handler) as server,
-        override_settings(OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=server.url + "/v1", OPENAI_MODEL="gpt-4.1-mini"),
-    ):
-        yield server
-
-
 def header(request: Recorded, name: str) -> str | None:
     return next((value for key, value in request.headers.items() if key.lower() == name.lower()), None)
 
@@ -539,7 +463,7 @@ def test_batch_all_failed(alice_api):
 
 @pytest.mark.parametrize("path", BATCH_ENDPOINTS)
 def test_batch_over_remaining_slots_is_400_and_writes_nothing(alice, alice_api, path):
-    fill_items(alice, 8)
+    make_items(alice, 8)
 
     response = alice_api.post(path, {"prompts": SPEC_BATCH})
 
@@ -549,7 +473,7 @@ def test_batch_over_remaining_slots_is_400_and_writes_nothing(alice, alice_api, 
 
 
 def test_batch_exactly_filling_remaining_slots_is_accepted(alice, alice_api):
-    fill_items(alice, 7)
+    make_items(alice, 7)
 
     response = alice_api.post("/api/agent/add-item-batch", {"prompts": SPEC_BATCH})
 
@@ -629,7 +553,7 @@ def test_agent_items_belong_to_the_caller_only(alice, bob, alice_api, bob_api):
 
 
 def test_limit_counts_the_callers_items_only(alice, bob, bob_api):
-    fill_items(alice, 10)
+    make_items(alice, 10)
 
     response = bob_api.post("/api/agent/add-item", {"prompt": SPEC_PROMPT})
 
@@ -639,18 +563,25 @@ def test_limit_counts_the_callers_items_only(alice, bob, bob_api):
 
 
 # --- The graph is built once per process ---------------------------------------------------------
-def test_graph_is_built_once(alice, monkeypatch):
+def test_graph_is_built_once(alice):
     graph = agent.graph.item_agent()
-    assert agent.graph.item_agent() is graph
+    builds = agent.graph.item_agent.cache_info().misses
 
-    def no_rebuild() -> None:
-        raise AssertionError("the graph was built again")
-
-    monkeypatch.setattr(agent.graph, "build_graph", no_rebuild)
     results = run_agent(alice, {"p": SPEC_PROMPT})
 
     assert isinstance(results["p"], OwnedItem)
     assert agent.graph.item_agent() is graph
+    assert agent.graph.item_agent.cache_info().misses == builds
+
+
+def test_one_chat_model_per_configuration():
+    with override_settings(OPENAI_API_KEY="sk-one", OPENAI_BASE_URL="http://127.0.0.1:9/v1"):
+        first = agent.graph.default_chat_model()
+        assert agent.graph.default_chat_model() is first
+    with override_settings(OPENAI_API_KEY="sk-two", OPENAI_BASE_URL="http://127.0.0.1:9/v1"):
+        assert agent.graph.default_chat_model() is not first
+    with override_settings(OPENAI_API_KEY=""):
+        assert agent.graph.default_chat_model() is None
 
 
 def test_received_date_follows_the_frozen_today(alice):
@@ -671,7 +602,7 @@ def test_received_date_follows_the_frozen_today(alice):
 )
 def test_impossible_dates_in_a_prompt_fall_back_to_now(alice, prompt):
     with time_machine.travel(datetime(2026, 6, 15, 9, 0, tzinfo=UTC), tick=False):
-        response = ApiClient(issue_dev_token(alice)).post("/api/agent/add-item", {"prompt": prompt})
+        response = api_for(alice).post("/api/agent/add-item", {"prompt": prompt})
 
     assert response.status_code == 200, response.content
     assert response.json()["item"]["item_received_date"] == "2026-06-15T09:00:00Z"

@@ -10,8 +10,9 @@ import pytest
 import time_machine
 
 from agent.rules import parse_prompt
-from agent.tests.test_agent_api import LLM_ITEM, api_for, completion, moment, openai_server
+from agent.tests.llm import LLM_ITEM, completion, openai_server
 from items.models import OwnedItem
+from minNow.testing import api_for, moment
 from minNow.tests.servers import Recorded, Reply
 
 pytestmark = pytest.mark.django_db

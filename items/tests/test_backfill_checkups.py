@@ -1,4 +1,4 @@
-"""`backfill_checkups`, `run_addition_task` and the background task module (D8, D10).
+"""`backfill_checkups`, `run_addition_task` and the background task module.
 
 Users whose default checkups were deleted get exactly the missing ones back (keep, give or both),
 a dry run lists them and writes nothing, a second run creates nothing; existing checkups keep their
@@ -17,9 +17,9 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from conftest import make_user
 from items.background import tasks
 from items.models import Checkup, CheckupType
+from minNow.testing import make_user
 from users.models import User
 
 pytestmark = pytest.mark.django_db

@@ -1,49 +1,14 @@
-"""GET /api/badges/donated (D7): giver badges per item type, counted from the caller's Give and
+"""GET /api/badges/donated: giver badges per item type, counted from the caller's Give and
 Donate items only, keys in item-type declaration order, three tiers with exact names and progress."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from items.models import ItemStatus, ItemType, OwnedItem
-from users.models import User
+from items.models import ItemStatus, ItemType
+from minNow.testing import BADGE_LABELS, make_items
 
 pytestmark = pytest.mark.django_db
-
-# D7's badge labels, written out here rather than imported from the code under test.
-LABELS = {
-    "Clothing_Accessories": "Clothing",
-    "Personal_Care_Items": "Personal Care",
-    "Cleaning_Supplies": "Cleaning",
-    "Furniture_Appliances": "Furniture",
-    "Decor_Art": "Decor",
-    "Subscriptions_Licenses": "Subscriptions",
-    "Technology": "Technology",
-    "Vehicles": "Vehicles",
-    "Tools_Equipment": "Tools",
-    "Outdoor_Gear": "Outdoor Gear",
-    "Fitness_Equipment": "Fitness",
-    "Toys_Games": "Toys",
-    "Pet_Supplies": "Pet Supplies",
-    "Books_Media": "Books",
-    "Miscellaneous": "Miscellaneous",
-    "Other": "Other",
-}
-
-
-def add_items(user: User, item_type: str, status: str, count: int) -> None:
-    for n in range(count):
-        OwnedItem.objects.create(
-            user=user,
-            name=f"{item_type} {status} {n}",
-            picture_url="📦",
-            item_type=item_type,
-            status=status,
-            item_received_date=datetime(2020, 1, 1, tzinfo=UTC),
-            last_used=datetime(2024, 1, 1, tzinfo=UTC),
-        )
 
 
 def giver_badges(label: str, given: int) -> list[dict]:
@@ -64,7 +29,7 @@ def giver_badges(label: str, given: int) -> list[dict]:
 
 
 def test_declared_item_types_match_design_labels():
-    assert set(ItemType.values) == set(LABELS)
+    assert set(ItemType.values) == set(BADGE_LABELS)
     assert len(ItemType.values) == 16
 
 
@@ -76,8 +41,8 @@ def test_no_given_items_gives_empty_object(alice, alice_api):
 
 
 def test_keep_items_do_not_count_towards_giver_badges(alice, alice_api):
-    add_items(alice, "Technology", ItemStatus.KEEP, 3)
-    add_items(alice, "Clothing_Accessories", ItemStatus.KEEP, 1)
+    make_items(alice, 3, item_type="Technology", status=ItemStatus.KEEP)
+    make_items(alice, 1, item_type="Clothing_Accessories", status=ItemStatus.KEEP)
 
     response = alice_api.get("/api/badges/donated")
 
@@ -86,7 +51,7 @@ def test_keep_items_do_not_count_towards_giver_badges(alice, alice_api):
 
 
 def test_one_given_item_earns_bronze_with_exact_badges(alice, alice_api):
-    add_items(alice, "Clothing_Accessories", ItemStatus.GIVE, 1)
+    make_items(alice, 1, item_type="Clothing_Accessories", status=ItemStatus.GIVE)
 
     response = alice_api.get("/api/badges/donated")
 
@@ -126,16 +91,16 @@ def test_one_given_item_earns_bronze_with_exact_badges(alice, alice_api):
 
 def test_counts_of_0_1_5_10_across_types_mixing_give_and_donate(alice, alice_api):
     # Technology: 5 (3 Give + 2 Donate) plus Keep items that must be ignored.
-    add_items(alice, "Technology", ItemStatus.GIVE, 3)
-    add_items(alice, "Technology", ItemStatus.DONATE, 2)
-    add_items(alice, "Technology", ItemStatus.KEEP, 4)
+    make_items(alice, 3, item_type="Technology", status=ItemStatus.GIVE)
+    make_items(alice, 2, item_type="Technology", status=ItemStatus.DONATE)
+    make_items(alice, 4, item_type="Technology", status=ItemStatus.KEEP)
     # Other: 10 (4 Give + 6 Donate).
-    add_items(alice, "Other", ItemStatus.GIVE, 4)
-    add_items(alice, "Other", ItemStatus.DONATE, 6)
+    make_items(alice, 4, item_type="Other", status=ItemStatus.GIVE)
+    make_items(alice, 6, item_type="Other", status=ItemStatus.DONATE)
     # Cleaning_Supplies: 1 Donate.
-    add_items(alice, "Cleaning_Supplies", ItemStatus.DONATE, 1)
+    make_items(alice, 1, item_type="Cleaning_Supplies", status=ItemStatus.DONATE)
     # Personal_Care_Items: 0 given, only kept.
-    add_items(alice, "Personal_Care_Items", ItemStatus.KEEP, 2)
+    make_items(alice, 2, item_type="Personal_Care_Items", status=ItemStatus.KEEP)
 
     response = alice_api.get("/api/badges/donated")
 
@@ -152,7 +117,7 @@ def test_counts_of_0_1_5_10_across_types_mixing_give_and_donate(alice, alice_api
 
 
 def test_progress_is_capped_at_1_beyond_gold(admin, admin_api):
-    add_items(admin, "Books_Media", ItemStatus.DONATE, 12)
+    make_items(admin, 12, item_type="Books_Media", status=ItemStatus.DONATE)
 
     response = admin_api.get("/api/badges/donated")
 
@@ -163,7 +128,7 @@ def test_progress_is_capped_at_1_beyond_gold(admin, admin_api):
 
 def test_keys_follow_item_type_declaration_order_not_insertion_order(alice, alice_api):
     for item_type in reversed(ItemType.values):
-        add_items(alice, item_type, ItemStatus.GIVE, 1)
+        make_items(alice, 1, item_type=item_type, status=ItemStatus.GIVE)
 
     response = alice_api.get("/api/badges/donated")
 
@@ -172,9 +137,9 @@ def test_keys_follow_item_type_declaration_order_not_insertion_order(alice, alic
 
 
 def test_bobs_given_items_never_appear_in_alices_badges(alice, bob, alice_api, bob_api):
-    add_items(bob, "Vehicles", ItemStatus.GIVE, 3)
-    add_items(bob, "Technology", ItemStatus.DONATE, 2)
-    add_items(alice, "Technology", ItemStatus.GIVE, 1)
+    make_items(bob, 3, item_type="Vehicles", status=ItemStatus.GIVE)
+    make_items(bob, 2, item_type="Technology", status=ItemStatus.DONATE)
+    make_items(alice, 1, item_type="Technology", status=ItemStatus.GIVE)
 
     alices = alice_api.get("/api/badges/donated")
     bobs = bob_api.get("/api/badges/donated")
@@ -183,15 +148,15 @@ def test_bobs_given_items_never_appear_in_alices_badges(alice, bob, alice_api, b
     assert bobs.json() == {"Technology": giver_badges("Technology", 2), "Vehicles": giver_badges("Vehicles", 3)}
 
 
-@pytest.mark.parametrize("item_type", list(LABELS))
+@pytest.mark.parametrize("item_type", list(BADGE_LABELS))
 def test_each_item_type_uses_its_design_label_in_badge_names(alice, alice_api, item_type):
-    add_items(alice, item_type, ItemStatus.DONATE, 2)
+    make_items(alice, 2, item_type=item_type, status=ItemStatus.DONATE)
 
     response = alice_api.get("/api/badges/donated")
 
     assert response.status_code == 200
     badges = response.json()[item_type]
-    label = LABELS[item_type]
+    label = BADGE_LABELS[item_type]
     assert [badge["name"] for badge in badges] == [
         f"Bronze {label} Giver",
         f"Silver {label} Giver",

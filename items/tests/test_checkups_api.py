@@ -1,5 +1,6 @@
-"""Checkup and preference endpoints (D3, D8): default checkups, exact JSON, due dates by calendar
-month, complete, interval, re-creation, sync-preferences, and that nobody reaches another's checkup."""
+"""Checkup and preference endpoints (errors as in docs/design.md "Errors"): default checkups, exact JSON, due
+dates by calendar month, complete, interval, re-creation, sync-preferences, and that nobody reaches another's
+checkup."""
 
 from __future__ import annotations
 
@@ -8,20 +9,14 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from conftest import ApiClient, make_user
 from items.models import Checkup, CheckupType
-from minNow.auth import issue_dev_token
+from minNow.testing import ApiClient, api_for, make_user
 from users.models import User
 
 pytestmark = pytest.mark.django_db
 
 CREATED = datetime(2025, 1, 8, 16, 0, tzinfo=UTC)
 CREATED_JSON = "2025-01-08T16:00:00Z"
-
-
-def api_for(user: User) -> ApiClient:
-    """A client whose token is issued at the current (possibly frozen) time."""
-    return ApiClient(issue_dev_token(user))
 
 
 def checkup_of(user: User, checkup_type: str) -> Checkup:

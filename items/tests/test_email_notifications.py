@@ -1,4 +1,4 @@
-"""The checkup reminder job `run_email_notifications` (D8 due rule, D10 email).
+"""The checkup reminder job `run_email_notifications` (docs/design.md "Reminder emails: claims are leases").
 
 Covers: who gets a reminder (opted in, has an email, checkup due), the exact messages, dates moved
 to now, a second run sending nothing, --dry-run / --verbose / --log-file, a failing provider
@@ -19,7 +19,6 @@ import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -31,14 +30,13 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from conftest import database_url, make_user, run_concurrently
 from items import reminders
-from items.models import Checkup, CheckupType, ItemStatus, ItemType, OwnedItem
+from items.models import Checkup, CheckupType, ItemStatus
+from minNow.testing import PROJECT_DIR, database_url, make_item, make_items, make_user, run_concurrently
 from minNow.tests.servers import LoopbackServer, Recorded, Reply
 from users.models import User
 
 pytestmark = pytest.mark.django_db
-BASE_DIR = Path(__file__).resolve().parents[2]
 
 KEEP_SUBJECT = "Your Keep Checkup Reminder"
 GIVE_SUBJECT = "Your Give Checkup Reminder"
@@ -80,18 +78,6 @@ def run_expecting_failure(*args: str) -> tuple[str, CommandError]:
 def sent_pairs(outbox) -> Counter:
     """How many times each (recipient, subject) was sent."""
     return Counter((tuple(message.to), message.subject) for message in outbox)
-
-
-def add_item(user: User, status: str, name: str = "Thing") -> OwnedItem:
-    return OwnedItem.objects.create(
-        user=user,
-        name=name,
-        picture_url="📦",
-        item_type=ItemType.OTHER,
-        status=status,
-        item_received_date=datetime(2024, 1, 1, tzinfo=UTC),
-        last_used=datetime(2024, 6, 1, tzinfo=UTC),
-    )
 
 
 @pytest.fixture
@@ -171,13 +157,13 @@ def test_reminder_content_greets_by_first_name_counts_items_and_links_to_the_fro
     settings.FRONTEND_URL = "https://app.example.test"
     dora = make_user("dora", email_notifications=True)
     make_due(dora)
-    add_item(dora, ItemStatus.KEEP, "Lamp")
-    add_item(dora, ItemStatus.KEEP, "Chair")
-    add_item(dora, ItemStatus.KEEP, "Desk")
-    add_item(dora, ItemStatus.GIVE, "Coat")
-    add_item(dora, ItemStatus.DONATE, "Books")
+    make_item(dora, "Lamp", status=ItemStatus.KEEP)
+    make_item(dora, "Chair", status=ItemStatus.KEEP)
+    make_item(dora, "Desk", status=ItemStatus.KEEP)
+    make_item(dora, "Coat", status=ItemStatus.GIVE)
+    make_item(dora, "Books", status=ItemStatus.DONATE)
     other = make_user("other")
-    add_item(other, ItemStatus.KEEP, "Not Dora's")
+    make_item(other, "Not Dora's", status=ItemStatus.KEEP)
 
     run()
 
@@ -331,7 +317,7 @@ def test_single_reminder_goes_to_the_single_endpoint_and_is_released_on_failure(
 
 
 def test_one_address_mailersend_refuses_does_not_stop_the_other_users_reminders(three_users, mailoutbox):
-    """D10: one user's failure never stops the others. `kim@localhost` is a valid Django EmailField
+    """One user's failure never stops the others. `kim@localhost` is a valid Django EmailField
     value, but the MailerSend SDK's validation refuses it while building the bulk request, so the
     whole batch (up to 250 users) fails, is released, and fails again on every later run."""
     kim = make_user("kim", email_notifications=True)
@@ -478,7 +464,7 @@ def test_a_run_killed_while_sending_leaves_its_reminders_to_a_later_run(mailoutb
         }
         job = subprocess.Popen(
             [sys.executable, "manage.py", "run_email_notifications", "--verbose"],
-            cwd=BASE_DIR,
+            cwd=PROJECT_DIR,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -529,19 +515,8 @@ def test_2000_due_users_are_sent_in_a_bounded_number_of_queries(mailoutbox, djan
         (Checkup(user=user, checkup_type=kind, last_checkup_date=old) for user in users for kind in CheckupType.values),
         batch_size=1000,
     )
-    OwnedItem.objects.bulk_create(
-        OwnedItem(
-            user=user,
-            name=f"Item {k}",
-            picture_url="📦",
-            item_type=ItemType.OTHER,
-            status=(ItemStatus.KEEP, ItemStatus.KEEP, ItemStatus.DONATE)[k],
-            item_received_date=datetime(2024, 1, 1, tzinfo=UTC),
-            last_used=datetime(2024, 6, 1, tzinfo=UTC),
-        )
-        for user in users[::10]
-        for k in range(3)
-    )
+    for user in users[::10]:
+        make_items(user, 3, status=lambda k: ItemStatus.DONATE if k == 2 else ItemStatus.KEEP)
 
     started = time.perf_counter()
     with django_assert_max_num_queries(SCALE_QUERY_BUDGET) as captured:

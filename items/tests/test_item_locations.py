@@ -1,4 +1,5 @@
-"""Items placed in locations through HTTP (D6, D9): `current_location_id`, `location_path` and
+"""Items placed in locations through HTTP (docs/design.md "Per-user limits and the user lock" and "Locations: a
+tree stored as materialised paths"): `current_location_id`, `location_path` and
 `location_updated_at` on create and update (stamped only when the location really changes), the
 rule that an item can only be placed in one of the caller's own locations (400 and nothing written
 otherwise), the `location_id` filter, paths that follow a renamed or moved location, the refusal to
@@ -12,50 +13,27 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from conftest import ApiClient
-from items.models import ItemStatus, ItemType, OwnedItem
+from items.models import OwnedItem
 from locations.models import Location
-from minNow.auth import issue_dev_token
+from minNow.testing import (
+    ITEM_PAYLOAD,
+    api_for,
+    create_item,
+    create_location,
+    every_item_type,
+    every_status,
+    make_items,
+    moment,
+)
 
 pytestmark = pytest.mark.django_db
 
 CREATED_AT = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
 MOVED_AT = datetime(2025, 2, 3, 17, 45, tzinfo=UTC)
 
-ITEM = {
-    "name": "Wool Sweater",
-    "picture_url": "🧶",
-    "item_type": "Clothing_Accessories",
-    "status": "Keep",
-    "item_received_date": "2023-01-15T10:30:00Z",
-    "last_used": "2024-12-01T08:00:00Z",
-}
 
-
-def api_for(user) -> ApiClient:
-    """A client whose dev token is issued at the current (possibly frozen) time."""
-    return ApiClient(issue_dev_token(user))
-
-
-def parse(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
-def make_location(api: ApiClient, name: str, parent: dict | None = None) -> dict:
-    body = {"display_name": name, "parent_id": parent["id"] if parent else None}
-    response = api.post("/api/locations", body)
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
-def create_item(api: ApiClient, **changes) -> dict:
-    response = api.post("/api/items", {**ITEM, **changes})
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
-def at(moment: datetime):
-    return time_machine.travel(moment, tick=False)
+def at(when: datetime):
+    return time_machine.travel(when, tick=False)
 
 
 @pytest.fixture
@@ -63,16 +41,16 @@ def closet(alice) -> dict:
     """alice's `home/bedroom/closet`."""
     with at(datetime(2025, 1, 1, tzinfo=UTC)):
         api = api_for(alice)
-        home = make_location(api, "Home")
-        bedroom = make_location(api, "Bedroom", home)
-        return make_location(api, "Closet", bedroom)
+        home = create_location(api, "Home")
+        bedroom = create_location(api, "Bedroom", home)
+        return create_location(api, "Closet", bedroom)
 
 
 @pytest.fixture
 def garage(alice) -> dict:
     """alice's `garage`, a root."""
     with at(datetime(2025, 1, 1, tzinfo=UTC)):
-        return make_location(api_for(alice), "Garage")
+        return create_location(api_for(alice), "Garage")
 
 
 @pytest.fixture
@@ -89,7 +67,7 @@ def test_create_item_at_own_location_returns_location_id_path_and_stamp(alice, c
 
     assert body["current_location_id"] == closet["id"]
     assert body["location_path"] == "home/bedroom/closet" == closet["full_path"]
-    assert parse(body["location_updated_at"]) == CREATED_AT
+    assert moment(body["location_updated_at"]) == CREATED_AT
     stored = OwnedItem.objects.get(pk=body["id"])
     assert str(stored.current_location_id) == closet["id"]
     assert stored.location_updated_at == CREATED_AT
@@ -119,7 +97,7 @@ def test_get_item_reports_its_location(alice, placed_item, closet):
     body = response.json()
     assert body["current_location_id"] == closet["id"]
     assert body["location_path"] == "home/bedroom/closet"
-    assert parse(body["location_updated_at"]) == CREATED_AT
+    assert moment(body["location_updated_at"]) == CREATED_AT
 
 
 # --- Update -----------------------------------------------------------------------------------------
@@ -131,7 +109,7 @@ def test_update_to_another_location_changes_it_and_stamps_location_updated_at(al
     body = response.json()
     assert body["current_location_id"] == garage["id"]
     assert body["location_path"] == "garage"
-    assert parse(body["location_updated_at"]) == MOVED_AT
+    assert moment(body["location_updated_at"]) == MOVED_AT
     stored = OwnedItem.objects.get(pk=placed_item["id"])
     assert str(stored.current_location_id) == garage["id"]
     assert stored.location_updated_at == MOVED_AT
@@ -145,7 +123,7 @@ def test_update_unplaced_item_into_a_location_stamps_location_updated_at(alice, 
 
     assert response.status_code == 200, response.content
     assert response.json()["location_path"] == "garage"
-    assert parse(response.json()["location_updated_at"]) == MOVED_AT
+    assert moment(response.json()["location_updated_at"]) == MOVED_AT
 
 
 def test_update_with_null_location_clears_it_and_stamps_location_updated_at(alice, placed_item):
@@ -156,7 +134,7 @@ def test_update_with_null_location_clears_it_and_stamps_location_updated_at(alic
     body = response.json()
     assert body["current_location_id"] is None
     assert body["location_path"] is None
-    assert parse(body["location_updated_at"]) == MOVED_AT
+    assert moment(body["location_updated_at"]) == MOVED_AT
     stored = OwnedItem.objects.get(pk=placed_item["id"])
     assert stored.current_location_id is None
     assert stored.location_updated_at == MOVED_AT
@@ -171,7 +149,7 @@ def test_update_without_location_field_keeps_location_and_its_timestamp(alice, p
     assert body["name"] == "Cashmere Sweater"
     assert body["current_location_id"] == closet["id"]
     assert body["location_path"] == "home/bedroom/closet"
-    assert parse(body["location_updated_at"]) == CREATED_AT
+    assert moment(body["location_updated_at"]) == CREATED_AT
     stored = OwnedItem.objects.get(pk=placed_item["id"])
     assert str(stored.current_location_id) == closet["id"]
     assert stored.location_updated_at == CREATED_AT
@@ -183,7 +161,7 @@ def test_update_with_the_same_location_does_not_restamp_location_updated_at(alic
 
     assert response.status_code == 200, response.content
     assert response.json()["current_location_id"] == closet["id"]
-    assert parse(response.json()["location_updated_at"]) == CREATED_AT
+    assert moment(response.json()["location_updated_at"]) == CREATED_AT
     assert OwnedItem.objects.get(pk=placed_item["id"]).location_updated_at == CREATED_AT
 
 
@@ -200,7 +178,7 @@ def test_update_unplaced_item_with_null_location_does_not_stamp(alice):
 
 # --- Ownership and validation of the location id ----------------------------------------------------
 def test_create_item_in_another_users_location_is_400_and_writes_nothing(bob, bob_api, closet):
-    response = bob_api.post("/api/items", {**ITEM, "current_location_id": closet["id"]})
+    response = bob_api.post("/api/items", {**ITEM_PAYLOAD, "current_location_id": closet["id"]})
 
     assert response.status_code == 400
     assert "current_location_id" in str(response.json()["detail"])
@@ -211,7 +189,7 @@ def test_create_item_in_another_users_location_is_400_and_writes_nothing(bob, bo
 def test_update_item_into_another_users_location_is_400_and_changes_nothing(bob, bob_api, closet):
     with at(CREATED_AT):
         bobs_api = api_for(bob)
-        bobs_shed = make_location(bobs_api, "Shed")
+        bobs_shed = create_location(bobs_api, "Shed")
         item = create_item(bobs_api, current_location_id=bobs_shed["id"])
     before = OwnedItem.objects.get(pk=item["id"])
 
@@ -228,7 +206,7 @@ def test_update_item_into_another_users_location_is_400_and_changes_nothing(bob,
 
 
 def test_create_item_with_unknown_location_uuid_is_400_and_writes_nothing(alice, alice_api):
-    response = alice_api.post("/api/items", {**ITEM, "current_location_id": str(uuid.uuid4())})
+    response = alice_api.post("/api/items", {**ITEM_PAYLOAD, "current_location_id": str(uuid.uuid4())})
 
     assert response.status_code == 400
     assert "current_location_id" in str(response.json()["detail"])
@@ -246,7 +224,7 @@ def test_update_item_with_unknown_location_uuid_is_400_and_changes_nothing(alice
 
 @pytest.mark.parametrize("malformed", ["not-a-uuid", "1234", "", 42, ["x"]])
 def test_create_item_with_malformed_location_id_is_400_and_writes_nothing(alice, alice_api, malformed):
-    response = alice_api.post("/api/items", {**ITEM, "current_location_id": malformed})
+    response = alice_api.post("/api/items", {**ITEM_PAYLOAD, "current_location_id": malformed})
 
     assert response.status_code == 400
     assert not OwnedItem.objects.filter(user=alice).exists()
@@ -266,9 +244,9 @@ def test_update_item_with_malformed_location_id_is_400_and_changes_nothing(
 
 # --- Filtering and paths that follow the location ---------------------------------------------------
 def test_list_items_location_filter_returns_only_items_directly_at_that_location(alice, alice_api):
-    home = make_location(alice_api, "Home")
-    bedroom = make_location(alice_api, "Bedroom", home)
-    closet = make_location(alice_api, "Closet", bedroom)
+    home = create_location(alice_api, "Home")
+    bedroom = create_location(alice_api, "Bedroom", home)
+    closet = create_location(alice_api, "Closet", bedroom)
     in_bedroom = {create_item(alice_api, name=f"Lamp {n}", current_location_id=bedroom["id"])["id"] for n in range(2)}
     create_item(alice_api, name="Coat", current_location_id=closet["id"])
     create_item(alice_api, name="Loose")
@@ -315,7 +293,7 @@ def test_item_location_path_follows_a_move_of_its_location(alice_api, placed_ite
     body = alice_api.get(f"/api/items/{placed_item['id']}").json()
     assert body["location_path"] == "garage/closet"
     assert body["current_location_id"] == closet["id"]
-    assert parse(body["location_updated_at"]) == CREATED_AT  # the item itself did not move
+    assert moment(body["location_updated_at"]) == CREATED_AT  # the item itself did not move
 
 
 def test_deleting_a_location_holding_items_is_refused_and_keeps_everything(alice, alice_api, placed_item, closet):
@@ -357,19 +335,13 @@ def test_list_placed_items_costs_at_most_3_queries_for_1_and_100_items(
         for root in roots
     )
     places = roots + shelves
-    OwnedItem.objects.bulk_create(
-        OwnedItem(
-            user=admin,
-            name=f"Item {n}",
-            picture_url="📦",
-            item_type=ItemType.values[n % len(ItemType.values)],
-            status=ItemStatus.values[n % 3],
-            item_received_date=datetime(2020, 1, 1, tzinfo=UTC),
-            last_used=datetime(2024, 1, 1, tzinfo=UTC),
-            current_location=places[n % len(places)],
-            location_updated_at=datetime(2024, 6, 1, tzinfo=UTC),
-        )
-        for n in range(count)
+    make_items(
+        admin,
+        count,
+        item_type=every_item_type,
+        status=every_status,
+        current_location=lambda n: places[n % len(places)],
+        location_updated_at=datetime(2024, 6, 1, tzinfo=UTC),
     )
 
     with django_assert_max_num_queries(3):

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from items.models import ItemStatus, ItemType, OwnedItem
+from items.models import ItemStatus
 from locations.services import LocationService
+from minNow.testing import make_item
 
 pytestmark = pytest.mark.django_db
 
 RESULT_FIELDS = {"id", "name", "picture_url", "item_type", "status", "current_location_id", "location_path"}
-
-
-def own(user, name: str, *, location=None, status: str = ItemStatus.KEEP) -> OwnedItem:
-    return OwnedItem.objects.create(
-        user=user,
-        name=name,
-        picture_url="📦",
-        item_type=ItemType.OTHER,
-        status=status,
-        item_received_date=datetime(2022, 3, 1, tzinfo=UTC),
-        last_used=datetime(2024, 1, 1, tzinfo=UTC),
-        current_location=location,
-    )
 
 
 def names(response) -> list[str]:
@@ -33,7 +19,7 @@ def names(response) -> list[str]:
 
 
 def test_search_is_not_read_as_an_item_id(alice, alice_api):
-    own(alice, "Blue Umbrella")
+    make_item(alice, "Blue Umbrella")
 
     response = alice_api.get("/api/items/search?q=umbrella")
 
@@ -43,8 +29,8 @@ def test_search_is_not_read_as_an_item_id(alice, alice_api):
 def test_search_answers_the_fields_the_frontend_groups_by_location(alice, alice_api):
     garage = LocationService.create(user=alice, display_name="Garage", parent_id=None)
     shelf = LocationService.create(user=alice, display_name="Top Shelf", parent_id=garage.id)
-    drill = own(alice, "Cordless Drill", location=shelf)
-    own(alice, "Drill Bits")
+    drill = make_item(alice, "Cordless Drill", current_location=shelf)
+    make_item(alice, "Drill Bits")
 
     results = alice_api.get("/api/items/search?q=drill").json()
 
@@ -63,39 +49,39 @@ def test_search_answers_the_fields_the_frontend_groups_by_location(alice, alice_
 
 
 def test_every_word_must_match_case_insensitively(alice, alice_api):
-    own(alice, "Red Rain Jacket")
-    own(alice, "Rain Boots")
-    own(alice, "Jacket Potato Tray")
+    make_item(alice, "Red Rain Jacket")
+    make_item(alice, "Rain Boots")
+    make_item(alice, "Jacket Potato Tray")
 
     assert names(alice_api.get("/api/items/search?q=RAIN jacket")) == ["Red Rain Jacket"]
     assert names(alice_api.get("/api/items/search?q=rain")) == ["Rain Boots", "Red Rain Jacket"]
 
 
 def test_names_that_start_with_the_query_come_first(alice, alice_api):
-    own(alice, "Old Lamp")
-    own(alice, "Lamp Shade")
-    own(alice, "Desk Lamp")
+    make_item(alice, "Old Lamp")
+    make_item(alice, "Lamp Shade")
+    make_item(alice, "Desk Lamp")
 
     assert names(alice_api.get("/api/items/search?q=lamp")) == ["Lamp Shade", "Desk Lamp", "Old Lamp"]
 
 
 def test_search_finds_items_of_every_status(alice, alice_api):
-    own(alice, "Book A", status=ItemStatus.KEEP)
-    own(alice, "Book B", status=ItemStatus.GIVE)
-    own(alice, "Book C", status=ItemStatus.DONATE)
+    make_item(alice, "Book A", status=ItemStatus.KEEP)
+    make_item(alice, "Book B", status=ItemStatus.GIVE)
+    make_item(alice, "Book C", status=ItemStatus.DONATE)
 
     assert names(alice_api.get("/api/items/search?q=book")) == ["Book A", "Book B", "Book C"]
 
 
 def test_search_never_shows_another_users_items(alice, bob, bob_api):
-    own(alice, "Passport")
+    make_item(alice, "Passport")
 
     assert names(bob_api.get("/api/items/search?q=passport")) == []
 
 
 def test_search_returns_at_most_50(admin, admin_api):
     for n in range(60):
-        own(admin, f"Box {n:02d}")
+        make_item(admin, f"Box {n:02d}")
 
     assert len(names(admin_api.get("/api/items/search?q=box"))) == 50
 
@@ -116,7 +102,7 @@ def test_search_needs_a_token(anon_api):
 @pytest.mark.parametrize("count", [1, 60])
 def test_search_costs_the_same_queries_whatever_the_count(admin, admin_api, count, django_assert_max_num_queries):
     for n in range(count):
-        own(admin, f"Box {n}")
+        make_item(admin, f"Box {n}")
 
     with django_assert_max_num_queries(2):
         response = admin_api.get("/api/items/search?q=box")

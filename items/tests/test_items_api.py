@@ -1,6 +1,7 @@
 """Item endpoints through HTTP: the JSON contract, filters and pagination, validation (400 and no
-write), the per-user item limit, stats, object-level authorization, and keep badges / goal progress
-computed against a frozen clock (D3, D6, D7)."""
+write, in the error shape of docs/design.md "Errors"), the per-user item limit (docs/design.md "Per-user
+limits and the user lock"), stats, object-level authorization, and keep badges / goal progress computed
+from the calendar difference against a frozen clock."""
 
 from __future__ import annotations
 
@@ -12,39 +13,21 @@ import time_machine
 from dateutil.relativedelta import relativedelta
 from django.test import override_settings
 
-from conftest import ApiClient
 from items.models import ItemStatus, ItemType, OwnedItem
-from minNow.auth import issue_dev_token
+from minNow.testing import (
+    BADGE_LABELS,
+    ITEM_PAYLOAD,
+    ApiClient,
+    api_for,
+    assert_validation_error,
+    create_item,
+    item_payload,
+)
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2024, 12, 20, 12, 0, tzinfo=UTC)
 LIMIT_MESSAGE = "Cannot add 1 item(s). You have 10/10 items. Only 0 slot(s) remaining."
-
-ITEM = {
-    "name": "Wool Sweater",
-    "picture_url": "🧶",
-    "item_type": "Clothing_Accessories",
-    "status": "Keep",
-    "item_received_date": "2023-01-15T10:30:00Z",
-    "last_used": "2024-12-01T08:00:00Z",
-    "ownership_duration_goal_months": 24,
-}
-
-
-def api_for(user) -> ApiClient:
-    """A client whose dev token is issued at the current (possibly frozen) time."""
-    return ApiClient(issue_dev_token(user))
-
-
-def item(**changes) -> dict:
-    return {**ITEM, **changes}
-
-
-def create(api: ApiClient, **changes) -> dict:
-    response = api.post("/api/items", item(**changes))
-    assert response.status_code == 201, response.content
-    return response.json()
 
 
 def keep_badges(label: str, progress: tuple[float, float, float], months_owned: int) -> list[dict]:
@@ -63,19 +46,10 @@ def keep_badges(label: str, progress: tuple[float, float, float], months_owned: 
     ]
 
 
-def assert_validation_error(response) -> None:
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert isinstance(body["detail"], str) and body["detail"]
-    assert body["errors"] and all({"loc", "msg", "type"} <= set(entry) for entry in body["errors"])
-    # Each wrong field is named in the sentence a client shows.
-    assert all(f"{entry['loc'][-1]}: " in body["detail"] or entry["loc"][0] == "body" for entry in body["errors"])
-
-
 # --- POST /api/items ------------------------------------------------------------------------------
 def test_create_item_returns_201_and_the_exact_item_json(alice):
     with time_machine.travel(NOW, tick=False):
-        response = api_for(alice).post("/api/items", ITEM)
+        response = api_for(alice).post("/api/items", ITEM_PAYLOAD)
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -128,7 +102,7 @@ def test_create_item_returns_201_and_the_exact_item_json(alice):
 
 
 def test_create_item_stores_it_owned_by_the_caller(alice, alice_api):
-    body = create(alice_api)
+    body = create_item(alice_api)
 
     stored = OwnedItem.objects.get(pk=body["id"])
     assert stored.user == alice
@@ -142,7 +116,7 @@ def test_create_item_stores_it_owned_by_the_caller(alice, alice_api):
 
 
 def test_create_item_defaults_to_status_keep_and_a_12_month_goal(alice, alice_api):
-    payload = item()
+    payload = item_payload()
     del payload["status"], payload["ownership_duration_goal_months"]
 
     response = alice_api.post("/api/items", payload)
@@ -155,7 +129,7 @@ def test_create_item_defaults_to_status_keep_and_a_12_month_goal(alice, alice_ap
 
 
 def test_create_item_trims_the_name(alice_api):
-    assert create(alice_api, name="  Sweater  ")["name"] == "Sweater"
+    assert create_item(alice_api, name="  Sweater  ")["name"] == "Sweater"
     assert OwnedItem.objects.get().name == "Sweater"
 
 
@@ -164,7 +138,7 @@ def test_list_items_is_newest_first_with_the_total_in_a_header(alice):
     with time_machine.travel(NOW, tick=False) as traveller:
         api = api_for(alice)
         for name in ("First", "Second", "Third"):
-            create(api, name=name)
+            create_item(api, name=name)
             traveller.shift(timedelta(seconds=1))
         response = api.get("/api/items")
 
@@ -182,9 +156,9 @@ def test_list_items_of_a_user_without_items_is_an_empty_array(alice_api):
 
 
 def test_list_items_filters_by_status(alice_api):
-    create(alice_api, name="Kept", status="Keep")
-    create(alice_api, name="Given", status="Give")
-    create(alice_api, name="Donated", status="Donate")
+    create_item(alice_api, name="Kept", status="Keep")
+    create_item(alice_api, name="Given", status="Give")
+    create_item(alice_api, name="Donated", status="Donate")
 
     for status, name in [("Keep", "Kept"), ("Give", "Given"), ("Donate", "Donated")]:
         response = alice_api.get(f"/api/items?status={status}")
@@ -194,9 +168,9 @@ def test_list_items_filters_by_status(alice_api):
 
 
 def test_list_items_filters_by_item_type(alice_api):
-    create(alice_api, name="Laptop", item_type="Technology")
-    create(alice_api, name="Phone", item_type="Technology")
-    create(alice_api, name="Sweater", item_type="Clothing_Accessories")
+    create_item(alice_api, name="Laptop", item_type="Technology")
+    create_item(alice_api, name="Phone", item_type="Technology")
+    create_item(alice_api, name="Sweater", item_type="Clothing_Accessories")
 
     response = alice_api.get("/api/items?item_type=Technology")
 
@@ -206,9 +180,9 @@ def test_list_items_filters_by_item_type(alice_api):
 
 
 def test_list_items_q_matches_name_case_insensitively(alice_api):
-    create(alice_api, name="Wool Sweater")
-    create(alice_api, name="SWEATER vest")
-    create(alice_api, name="Laptop")
+    create_item(alice_api, name="Wool Sweater")
+    create_item(alice_api, name="SWEATER vest")
+    create_item(alice_api, name="Laptop")
 
     response = alice_api.get("/api/items?q=sWeAtEr")
 
@@ -218,9 +192,9 @@ def test_list_items_q_matches_name_case_insensitively(alice_api):
 
 
 def test_list_items_combines_filters(alice_api):
-    create(alice_api, name="Old laptop", item_type="Technology", status="Donate")
-    create(alice_api, name="New laptop", item_type="Technology", status="Keep")
-    create(alice_api, name="Laptop bag", item_type="Clothing_Accessories", status="Donate")
+    create_item(alice_api, name="Old laptop", item_type="Technology", status="Donate")
+    create_item(alice_api, name="New laptop", item_type="Technology", status="Keep")
+    create_item(alice_api, name="Laptop bag", item_type="Clothing_Accessories", status="Donate")
 
     response = alice_api.get("/api/items?status=Donate&item_type=Technology&q=laptop")
 
@@ -231,7 +205,7 @@ def test_list_items_limit_and_offset_page_through_with_the_full_total(alice):
     with time_machine.travel(NOW, tick=False) as traveller:
         api = api_for(alice)
         for n in range(5):
-            create(api, name=f"Item {n}")
+            create_item(api, name=f"Item {n}")
             traveller.shift(timedelta(seconds=1))
 
         first = api.get("/api/items?limit=2")
@@ -252,8 +226,8 @@ def test_list_items_limit_and_offset_page_through_with_the_full_total(alice):
 
 def test_list_items_total_header_counts_the_filtered_items(alice_api):
     for n in range(3):
-        create(alice_api, name=f"Kept {n}", status="Keep")
-    create(alice_api, name="Given", status="Give")
+        create_item(alice_api, name=f"Kept {n}", status="Keep")
+    create_item(alice_api, name="Given", status="Give")
 
     response = alice_api.get("/api/items?status=Keep&limit=1")
 
@@ -282,7 +256,7 @@ def test_list_items_rejects_bad_query_parameters_with_400(alice_api, query):
 
 
 def test_list_items_accepts_limit_100(alice_api):
-    create(alice_api)
+    create_item(alice_api)
 
     response = alice_api.get("/api/items?limit=100")
 
@@ -294,7 +268,7 @@ def test_list_items_accepts_limit_100(alice_api):
 def test_get_item_returns_the_same_json_as_create(alice):
     with time_machine.travel(NOW, tick=False):
         api = api_for(alice)
-        created = create(api)
+        created = create_item(api)
         response = api.get(f"/api/items/{created['id']}")
 
     assert response.status_code == 200
@@ -304,7 +278,7 @@ def test_get_item_returns_the_same_json_as_create(alice):
 def test_put_item_changes_only_the_fields_sent(alice):
     with time_machine.travel(NOW, tick=False):
         api = api_for(alice)
-        created = create(api)
+        created = create_item(api)
         response = api.put(
             f"/api/items/{created['id']}",
             {"name": "Updated Name", "status": "Donate", "ownership_duration_goal_months": 36},
@@ -329,7 +303,7 @@ def test_put_item_changes_only_the_fields_sent(alice):
 def test_put_item_with_dates_recomputes_the_durations(alice):
     with time_machine.travel(NOW, tick=False):
         api = api_for(alice)
-        created = create(api)
+        created = create_item(api)
         response = api.put(
             f"/api/items/{created['id']}",
             {"item_received_date": "2014-12-20T12:00:00Z", "last_used": "2024-12-20T12:00:00Z"},
@@ -345,7 +319,7 @@ def test_put_item_with_dates_recomputes_the_durations(alice):
 
 
 def test_put_item_with_an_empty_body_changes_nothing(alice_api):
-    created = create(alice_api)
+    created = create_item(alice_api)
 
     response = alice_api.put(f"/api/items/{created['id']}", {})
 
@@ -355,7 +329,7 @@ def test_put_item_with_an_empty_body_changes_nothing(alice_api):
 
 
 def test_delete_item_returns_204_with_no_body_and_the_item_is_gone(alice_api):
-    created = create(alice_api)
+    created = create_item(alice_api)
 
     response = alice_api.delete(f"/api/items/{created['id']}")
 
@@ -368,7 +342,7 @@ def test_delete_item_returns_204_with_no_body_and_the_item_is_gone(alice_api):
 
 @pytest.mark.parametrize("method", ["get", "put", "delete"])
 def test_unknown_item_id_is_404_with_a_detail(alice_api, method):
-    create(alice_api)
+    create_item(alice_api)
     path = f"/api/items/{uuid.uuid4()}"
 
     response = alice_api.put(path, {"name": "x"}) if method == "put" else getattr(alice_api, method)(path)
@@ -426,15 +400,15 @@ def test_non_uuid_item_id_is_400_naming_the_id(alice_api, method):
 )
 def test_create_item_with_invalid_field_is_400_and_writes_nothing(alice, changes):
     with time_machine.travel(NOW, tick=False):
-        response = api_for(alice).post("/api/items", item(**changes))
+        response = api_for(alice).post("/api/items", item_payload(**changes))
 
     assert_validation_error(response)
     assert not OwnedItem.objects.exists()
 
 
-@pytest.mark.parametrize("field", sorted(set(ITEM) - {"status", "ownership_duration_goal_months"}))
+@pytest.mark.parametrize("field", sorted(set(ITEM_PAYLOAD) - {"status", "ownership_duration_goal_months"}))
 def test_create_item_without_a_required_field_is_400_naming_it(alice_api, field):
-    payload = item()
+    payload = item_payload()
     del payload[field]
 
     response = alice_api.post("/api/items", payload)
@@ -469,27 +443,27 @@ def test_create_item_with_a_malformed_body_is_400_and_writes_nothing(alice_api, 
     "picture_url", ["🧶", "https://example.com/a.png", "http://example.com/a.png", "HTTPS://EXAMPLE.COM/A.PNG", "Red"]
 )
 def test_create_item_accepts_emoji_text_and_http_urls_as_picture(alice_api, picture_url):
-    assert create(alice_api, picture_url=picture_url)["picture_url"] == picture_url
+    assert create_item(alice_api, picture_url=picture_url)["picture_url"] == picture_url
     assert OwnedItem.objects.get().picture_url == picture_url
 
 
 def test_create_item_accepts_boundary_lengths_and_goals(alice_api):
-    create(alice_api, name="x" * 255, picture_url="y" * 255, ownership_duration_goal_months=1)
-    create(alice_api, name="x", ownership_duration_goal_months=1200)
+    create_item(alice_api, name="x" * 255, picture_url="y" * 255, ownership_duration_goal_months=1)
+    create_item(alice_api, name="x", ownership_duration_goal_months=1200)
 
     assert sorted(OwnedItem.objects.values_list("ownership_duration_goal_months", flat=True)) == [1, 1200]
 
 
 def test_create_item_accepts_a_date_up_to_24_hours_ahead(alice):
     with time_machine.travel(NOW, tick=False):
-        body = create(api_for(alice), item_received_date="2024-12-21T12:00:00Z", last_used="2024-12-21T11:00:00Z")
+        body = create_item(api_for(alice), item_received_date="2024-12-21T12:00:00Z", last_used="2024-12-21T11:00:00Z")
 
     assert body["item_received_date"] == "2024-12-21T12:00:00Z"
     assert body["ownership_duration"] == {"years": 0, "months": 0, "days": 0, "description": "0y 0m"}
 
 
 def test_create_item_takes_a_naive_datetime_as_utc(alice_api):
-    body = create(alice_api, item_received_date="2024-01-01T00:00:00", last_used="2024-06-01T12:30:00")
+    body = create_item(alice_api, item_received_date="2024-01-01T00:00:00", last_used="2024-06-01T12:30:00")
 
     assert body["item_received_date"] == "2024-01-01T00:00:00Z"
     assert body["last_used"] == "2024-06-01T12:30:00Z"
@@ -499,7 +473,7 @@ def test_create_item_takes_a_naive_datetime_as_utc(alice_api):
 
 
 def test_create_item_stores_an_offset_datetime_as_the_same_instant(alice_api):
-    body = create(alice_api, item_received_date="2024-01-01T02:00:00+02:00")
+    body = create_item(alice_api, item_received_date="2024-01-01T02:00:00+02:00")
 
     assert OwnedItem.objects.get().item_received_date == datetime(2024, 1, 1, tzinfo=UTC)
     assert alice_api.get(f"/api/items/{body['id']}").json()["item_received_date"] == "2024-01-01T00:00:00Z"
@@ -508,7 +482,7 @@ def test_create_item_stores_an_offset_datetime_as_the_same_instant(alice_api):
 def test_create_response_is_the_same_json_as_a_later_get_for_an_offset_datetime(alice):
     with time_machine.travel(NOW, tick=False):
         api = api_for(alice)
-        body = create(api, item_received_date="2024-01-01T02:00:00+02:00", last_used="2024-06-01T08:00:00-05:00")
+        body = create_item(api, item_received_date="2024-01-01T02:00:00+02:00", last_used="2024-06-01T08:00:00-05:00")
         fetched = api.get(f"/api/items/{body['id']}").json()
 
     assert fetched["item_received_date"] == "2024-01-01T00:00:00Z"
@@ -525,9 +499,9 @@ def test_create_response_is_the_same_json_as_a_later_get_for_an_offset_datetime(
     ],
 )
 def test_unstorable_values_are_400_on_create_and_update_and_leave_the_items_readable(alice_api, changes):
-    created = create(alice_api)
+    created = create_item(alice_api)
 
-    created_response = alice_api.post("/api/items", item(**changes))
+    created_response = alice_api.post("/api/items", item_payload(**changes))
     updated_response = alice_api.put(f"/api/items/{created['id']}", changes)
 
     assert_validation_error(created_response)
@@ -541,7 +515,7 @@ def test_unstorable_values_are_400_on_create_and_update_and_leave_the_items_read
 
 @pytest.mark.parametrize("query", ["q=%00", "q=a%00b"])
 def test_list_items_with_a_nul_in_q_is_not_a_server_error(alice_api, query):
-    create(alice_api)
+    create_item(alice_api)
 
     response = alice_api.get(f"/api/items?{query}")
 
@@ -564,7 +538,7 @@ def test_list_items_with_a_nul_in_q_is_not_a_server_error(alice_api, query):
 def test_update_item_with_invalid_field_is_400_and_leaves_the_item_unchanged(alice, changes):
     with time_machine.travel(NOW, tick=False):
         api = api_for(alice)
-        created = create(api)
+        created = create_item(api)
         response = api.put(f"/api/items/{created['id']}", changes)
         after = api.get(f"/api/items/{created['id']}").json()
 
@@ -572,9 +546,9 @@ def test_update_item_with_invalid_field_is_400_and_leaves_the_item_unchanged(ali
     assert after == created
 
 
-@pytest.mark.parametrize("field", list(ITEM))
+@pytest.mark.parametrize("field", list(ITEM_PAYLOAD))
 def test_update_item_with_null_for_a_field_is_400_and_leaves_the_item_unchanged(alice_api, field):
-    created = create(alice_api)
+    created = create_item(alice_api)
 
     response = alice_api.put(f"/api/items/{created['id']}", {field: None})
 
@@ -583,7 +557,7 @@ def test_update_item_with_null_for_a_field_is_400_and_leaves_the_item_unchanged(
 
 
 def test_update_item_with_malformed_json_is_400_and_leaves_the_item_unchanged(alice_api):
-    created = create(alice_api)
+    created = create_item(alice_api)
 
     response = alice_api.put(f"/api/items/{created['id']}", '{"name": ')
 
@@ -601,8 +575,8 @@ def test_stats_of_a_user_without_items(alice_api):
 
 def test_stats_count_the_callers_items_only(alice_api, bob_api):
     for _ in range(3):
-        create(alice_api)
-    create(bob_api)
+        create_item(alice_api)
+    create_item(bob_api)
 
     response = alice_api.get("/api/items/stats")
 
@@ -611,7 +585,7 @@ def test_stats_count_the_callers_items_only(alice_api, bob_api):
 
 def test_stats_at_the_limit_say_no_more_items_can_be_added(alice_api):
     for n in range(10):
-        create(alice_api, status=ItemStatus.values[n % 3])
+        create_item(alice_api, status=ItemStatus.values[n % 3])
 
     response = alice_api.get("/api/items/stats")
 
@@ -626,7 +600,7 @@ def test_stats_of_an_admin_always_show_999_remaining_slots(admin_api):
         "can_add_items": True,
     }
     for _ in range(11):
-        create(admin_api)
+        create_item(admin_api)
 
     assert admin_api.get("/api/items/stats").json() == {
         "current_count": 11,
@@ -638,7 +612,7 @@ def test_stats_of_an_admin_always_show_999_remaining_slots(admin_api):
 
 @override_settings(MAX_ITEMS_PER_USER=3)
 def test_stats_follow_the_max_items_setting(alice_api):
-    create(alice_api)
+    create_item(alice_api)
 
     assert alice_api.get("/api/items/stats").json() == {
         "current_count": 1,
@@ -651,9 +625,9 @@ def test_stats_follow_the_max_items_setting(alice_api):
 # --- The item limit -------------------------------------------------------------------------------
 def test_the_eleventh_item_is_refused_with_the_exact_message_and_not_written(alice, alice_api):
     for n in range(10):
-        create(alice_api, name=f"Item {n}")
+        create_item(alice_api, name=f"Item {n}")
 
-    response = alice_api.post("/api/items", item(name="Item 11"))
+    response = alice_api.post("/api/items", item_payload(name="Item 11"))
 
     assert response.status_code == 400
     assert response.json() == {"detail": LIMIT_MESSAGE}
@@ -663,9 +637,9 @@ def test_the_eleventh_item_is_refused_with_the_exact_message_and_not_written(ali
 
 def test_given_and_donated_items_count_toward_the_limit(alice, alice_api):
     for n in range(10):
-        create(alice_api, status=["Give", "Donate"][n % 2])
+        create_item(alice_api, status=["Give", "Donate"][n % 2])
 
-    response = alice_api.post("/api/items", item(status="Donate"))
+    response = alice_api.post("/api/items", item_payload(status="Donate"))
 
     assert response.status_code == 400
     assert response.json() == {"detail": LIMIT_MESSAGE}
@@ -674,38 +648,38 @@ def test_given_and_donated_items_count_toward_the_limit(alice, alice_api):
 
 def test_the_limit_is_per_user(alice_api, bob, bob_api):
     for _ in range(10):
-        create(alice_api)
+        create_item(alice_api)
 
-    create(bob_api)
+    create_item(bob_api)
 
     assert OwnedItem.objects.filter(user=bob).count() == 1
 
 
 def test_deleting_an_item_frees_a_slot(alice, alice_api):
-    ids = [create(alice_api)["id"] for _ in range(10)]
-    assert alice_api.post("/api/items", ITEM).status_code == 400
+    ids = [create_item(alice_api)["id"] for _ in range(10)]
+    assert alice_api.post("/api/items", ITEM_PAYLOAD).status_code == 400
 
     assert alice_api.delete(f"/api/items/{ids[0]}").status_code == 204
 
-    create(alice_api)
+    create_item(alice_api)
     assert OwnedItem.objects.filter(user=alice).count() == 10
 
 
 def test_an_admin_can_add_an_eleventh_and_twelfth_item(admin, admin_api):
     for _ in range(10):
-        create(admin_api)
+        create_item(admin_api)
 
-    assert admin_api.post("/api/items", item(name="Eleventh")).status_code == 201
-    assert admin_api.post("/api/items", item(name="Twelfth")).status_code == 201
+    assert admin_api.post("/api/items", item_payload(name="Eleventh")).status_code == 201
+    assert admin_api.post("/api/items", item_payload(name="Twelfth")).status_code == 201
     assert OwnedItem.objects.filter(user=admin).count() == 12
 
 
 @override_settings(MAX_ITEMS_PER_USER=3)
 def test_the_limit_follows_the_max_items_setting(alice, alice_api):
     for _ in range(3):
-        create(alice_api)
+        create_item(alice_api)
 
-    response = alice_api.post("/api/items", ITEM)
+    response = alice_api.post("/api/items", ITEM_PAYLOAD)
 
     assert response.status_code == 400
     assert response.json() == {"detail": "Cannot add 1 item(s). You have 3/3 items. Only 0 slot(s) remaining."}
@@ -714,7 +688,7 @@ def test_the_limit_follows_the_max_items_setting(alice, alice_api):
 
 # --- Object-level authorization -------------------------------------------------------------------
 def test_another_users_item_is_404_on_get_put_and_delete_and_stays_unchanged(alice_api, bob_api):
-    created = create(alice_api)
+    created = create_item(alice_api)
     path = f"/api/items/{created['id']}"
     before = OwnedItem.objects.values().get(pk=created["id"])
 
@@ -732,7 +706,7 @@ def test_another_users_item_is_404_on_get_put_and_delete_and_stays_unchanged(ali
 
 
 def test_another_users_item_is_404_just_like_an_unknown_id(alice_api, bob_api):
-    path = f"/api/items/{create(alice_api)['id']}"
+    path = f"/api/items/{create_item(alice_api)['id']}"
     unknown = f"/api/items/{uuid.uuid4()}"
 
     for method in ("get", "delete"):
@@ -741,8 +715,8 @@ def test_another_users_item_is_404_just_like_an_unknown_id(alice_api, bob_api):
 
 
 def test_list_items_shows_only_the_callers_items(alice_api, bob_api):
-    alice_item = create(alice_api, name="Alice's")
-    bob_item = create(bob_api, name="Bob's")
+    alice_item = create_item(alice_api, name="Alice's")
+    bob_item = create_item(bob_api, name="Bob's")
 
     bob_list = bob_api.get("/api/items")
     alice_list = alice_api.get("/api/items")
@@ -766,9 +740,9 @@ def test_list_items_shows_only_the_callers_items(alice_api, bob_api):
     ],
 )
 def test_every_items_endpoint_requires_authentication(alice_api, anon_api, method, path):
-    created = create(alice_api)
+    created = create_item(alice_api)
     path = path.format(id=created["id"])
-    data = {"name": "Anonymous"} if method == "put" else ITEM if method == "post" else None
+    data = {"name": "Anonymous"} if method == "put" else ITEM_PAYLOAD if method == "post" else None
 
     response = anon_api.request(method, path, data)
     bad_token = ApiClient("not-a-token").request(method, path, data)
@@ -783,9 +757,9 @@ def test_every_items_endpoint_requires_authentication(alice_api, anon_api, metho
 
 # --- GET /api/dev/auth/items ----------------------------------------------------------------------
 def test_dev_items_lists_the_callers_items_only(alice_api, bob_api):
-    kept = create(alice_api, name="Kept", status="Keep")
-    given = create(alice_api, name="Given", status="Give")
-    create(bob_api, name="Bob's", status="Keep")
+    kept = create_item(alice_api, name="Kept", status="Keep")
+    given = create_item(alice_api, name="Given", status="Give")
+    create_item(bob_api, name="Bob's", status="Keep")
 
     response = alice_api.get("/api/dev/auth/items")
 
@@ -794,10 +768,10 @@ def test_dev_items_lists_the_callers_items_only(alice_api, bob_api):
 
 
 def test_dev_items_filters_by_status_and_item_type(alice_api, bob_api):
-    create(alice_api, name="Kept", status="Keep", item_type="Technology")
-    create(alice_api, name="Given", status="Give", item_type="Technology")
-    create(alice_api, name="Given shirt", status="Give", item_type="Clothing_Accessories")
-    create(bob_api, name="Bob's", status="Give", item_type="Technology")
+    create_item(alice_api, name="Kept", status="Keep", item_type="Technology")
+    create_item(alice_api, name="Given", status="Give", item_type="Technology")
+    create_item(alice_api, name="Given shirt", status="Give", item_type="Clothing_Accessories")
+    create_item(bob_api, name="Bob's", status="Give", item_type="Technology")
 
     by_status = alice_api.get("/api/dev/auth/items?status=Give")
     by_both = alice_api.get("/api/dev/auth/items?status=Give&item_type=Technology")
@@ -807,7 +781,7 @@ def test_dev_items_filters_by_status_and_item_type(alice_api, bob_api):
     assert_validation_error(alice_api.get("/api/dev/auth/items?status=give"))
 
 
-# --- Keep badges and goal progress (D7) -----------------------------------------------------------
+# --- Keep badges and goal progress ----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("months", "progress"),
     [
@@ -824,7 +798,7 @@ def test_dev_items_filters_by_status_and_item_type(alice_api, bob_api):
 def test_keep_badges_for_an_item_owned_exactly_n_months(alice, months, progress):
     received = NOW - relativedelta(months=months)
     with time_machine.travel(NOW, tick=False):
-        body = create(
+        body = create_item(
             api_for(alice),
             item_type="Furniture_Appliances",
             item_received_date=received.isoformat(),
@@ -844,7 +818,7 @@ def test_keep_badges_for_an_item_owned_exactly_n_months(alice, months, progress)
 def test_one_second_short_of_a_year_is_11_months_and_no_bronze_badge(alice):
     received = NOW - relativedelta(years=1) + timedelta(seconds=1)
     with time_machine.travel(NOW, tick=False):
-        body = create(api_for(alice), item_received_date=received.isoformat())
+        body = create_item(api_for(alice), item_received_date=received.isoformat())
 
     assert body["ownership_duration"] == {"years": 0, "months": 11, "days": 29, "description": "0y 11m"}
     assert body["keep_badge_progress"][0]["progress"] == 0.92
@@ -854,7 +828,7 @@ def test_one_second_short_of_a_year_is_11_months_and_no_bronze_badge(alice):
 def test_badges_are_recomputed_as_time_passes(alice):
     received = NOW - relativedelta(months=11)
     with time_machine.travel(NOW, tick=False):
-        created = create(api_for(alice), item_received_date=received.isoformat())
+        created = create_item(api_for(alice), item_received_date=received.isoformat())
     with time_machine.travel(NOW + relativedelta(months=1), tick=False):
         later = api_for(alice).get(f"/api/items/{created['id']}").json()
 
@@ -865,28 +839,10 @@ def test_badges_are_recomputed_as_time_passes(alice):
 
 @pytest.mark.parametrize("item_type", ItemType.values)
 def test_keep_badge_names_use_the_short_label_of_each_item_type(alice, item_type):
-    labels = {
-        "Cleaning_Supplies": "Cleaning",
-        "Clothing_Accessories": "Clothing",
-        "Personal_Care_Items": "Personal Care",
-        "Furniture_Appliances": "Furniture",
-        "Decor_Art": "Decor",
-        "Subscriptions_Licenses": "Subscriptions",
-        "Technology": "Technology",
-        "Vehicles": "Vehicles",
-        "Tools_Equipment": "Tools",
-        "Outdoor_Gear": "Outdoor Gear",
-        "Fitness_Equipment": "Fitness",
-        "Toys_Games": "Toys",
-        "Pet_Supplies": "Pet Supplies",
-        "Books_Media": "Books",
-        "Miscellaneous": "Miscellaneous",
-        "Other": "Other",
-    }
     with time_machine.travel(NOW, tick=False):
-        body = create(api_for(alice), item_type=item_type)
+        body = create_item(api_for(alice), item_type=item_type)
 
-    label = labels[item_type]
+    label = BADGE_LABELS[item_type]
     assert [badge["name"] for badge in body["keep_badge_progress"]] == [
         f"Bronze {label} Keeper",
         f"Silver {label} Keeper",
@@ -911,14 +867,14 @@ def test_keep_badge_names_use_the_short_label_of_each_item_type(alice, item_type
 def test_goal_progress_is_months_over_goal_capped_at_1_and_rounded(alice, months, goal, expected):
     received = NOW - relativedelta(months=months)
     with time_machine.travel(NOW, tick=False):
-        body = create(api_for(alice), item_received_date=received.isoformat(), ownership_duration_goal_months=goal)
+        body = create_item(api_for(alice), item_received_date=received.isoformat(), ownership_duration_goal_months=goal)
 
     assert body["ownership_duration_goal_progress"] == expected
 
 
 def test_a_start_after_now_gives_a_zero_duration(alice):
     with time_machine.travel(NOW, tick=False):
-        body = create(api_for(alice), item_received_date="2024-12-21T06:00:00Z", last_used="2024-12-21T06:00:00Z")
+        body = create_item(api_for(alice), item_received_date="2024-12-21T06:00:00Z", last_used="2024-12-21T06:00:00Z")
 
     zero = {"years": 0, "months": 0, "days": 0, "description": "0y 0m"}
     assert body["ownership_duration"] == zero

@@ -2,44 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from conftest import ApiClient, run_concurrently
-from items.models import Checkup, ItemStatus, ItemType, OwnedItem
+from items.models import Checkup, OwnedItem
 from minNow.auth import issue_dev_token
+from minNow.testing import ITEM_PAYLOAD, ApiClient, every_item_type, every_status, make_items, run_concurrently
 
 pytestmark = pytest.mark.django_db
-
-ITEM = {
-    "name": "Lamp",
-    "picture_url": "💡",
-    "item_type": "Furniture_Appliances",
-    "status": "Keep",
-    "item_received_date": "2024-06-01T00:00:00Z",
-    "last_used": "2025-01-08T14:20:00Z",
-}
-
-
-def make_items(user, count: int) -> None:
-    OwnedItem.objects.bulk_create(
-        OwnedItem(
-            user=user,
-            name=f"Item {n}",
-            picture_url="📦",
-            item_type=ItemType.values[n % len(ItemType.values)],
-            status=ItemStatus.values[n % 3],
-            item_received_date=datetime(2020, 1, 1, tzinfo=UTC),
-            last_used=datetime(2024, 1, 1, tzinfo=UTC),
-        )
-        for n in range(count)
-    )
 
 
 @pytest.mark.parametrize("count", [1, 100])
 def test_list_items_costs_the_same_queries_for_1_and_100_items(admin, admin_api, count, django_assert_max_num_queries):
-    make_items(admin, count)
+    make_items(admin, count, item_type=every_item_type, status=every_status)
 
     with django_assert_max_num_queries(3):
         response = admin_api.get("/api/items")
@@ -56,12 +30,12 @@ def test_list_items_costs_the_same_queries_for_1_and_100_items(admin, admin_api,
         ("get", "/api/items/stats", None, 2),
         ("get", "/api/badges/donated", None, 2),
         ("get", "/api/checkups", None, 2),
-        ("post", "/api/items", ITEM, 6),  # user, lock, count, insert + 2 savepoint statements
+        ("post", "/api/items", ITEM_PAYLOAD, 6),  # user, lock, count, insert + 2 savepoint statements
         ("post", "/api/sync-preferences", {"checkupInterval": 2, "emailNotifications": True}, 8),
     ],
 )
 def test_endpoint_query_budgets(alice, alice_api, method, path, body, budget, django_assert_max_num_queries):
-    make_items(alice, 5)
+    make_items(alice, 5, item_type=every_item_type, status=every_status)
 
     with django_assert_max_num_queries(budget):
         response = alice_api.request(method, path, body)
@@ -70,7 +44,7 @@ def test_endpoint_query_budgets(alice, alice_api, method, path, body, budget, dj
 
 
 def test_item_detail_update_delete_budgets(alice, alice_api, django_assert_max_num_queries):
-    make_items(alice, 3)
+    make_items(alice, 3, item_type=every_item_type, status=every_status)
     item = OwnedItem.objects.filter(user=alice).first()
     checkup = Checkup.objects.filter(user=alice).first()
 
@@ -89,7 +63,7 @@ def test_item_detail_update_delete_budgets(alice, alice_api, django_assert_max_n
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creates_never_exceed_the_item_limit(alice):
     token = issue_dev_token(alice)
-    statuses = run_concurrently(lambda: ApiClient(token).post("/api/items", ITEM).status_code, 20)
+    statuses = run_concurrently(lambda: ApiClient(token).post("/api/items", ITEM_PAYLOAD).status_code, 20)
 
     assert sorted(statuses) == [201] * 10 + [400] * 10
     assert OwnedItem.objects.filter(user=alice).count() == 10

@@ -1,4 +1,4 @@
-"""Checkup reminder emails (D10): their content, and POST /api/send-test-email.
+"""Checkup reminder emails: their content, and POST /api/send-test-email.
 
 `build_reminder` is checked for subject, greeting, item count, link and HTML escaping. The endpoint
 is checked against Django's locmem outbox (pytest-django's default backend), against a failing
@@ -13,34 +13,15 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from conftest import ApiClient
-from items.models import Checkup, ItemStatus, ItemType, OwnedItem
+from items.models import Checkup, ItemStatus
 from items.reminders import build_reminder, reminder_item_count
-from minNow.auth import issue_dev_token
+from minNow.testing import ApiClient, api_for, make_items
 from minNow.tests.servers import LoopbackServer, Reply
 
 pytestmark = pytest.mark.django_db
 
 SEND = "/api/send-test-email"
 FRONTEND = "https://app.min-now.test/dashboard"
-
-
-def add_items(user, status: str, count: int) -> None:
-    now = timezone.now()
-    OwnedItem.objects.bulk_create(
-        [
-            OwnedItem(
-                user=user,
-                name=f"{status} item {number}",
-                picture_url="https://example.com/item.png",
-                item_type=ItemType.TECHNOLOGY,
-                status=status,
-                item_received_date=now - timedelta(days=400),
-                last_used=now - timedelta(days=3),
-            )
-            for number in range(count)
-        ]
-    )
 
 
 def checkup_dates(user) -> dict[str, object]:
@@ -88,19 +69,19 @@ def test_reminder_greets_by_username_when_first_name_is_empty(alice, checkup_typ
 
 
 def test_keep_item_count_counts_only_the_users_keep_items(alice, bob):
-    add_items(alice, ItemStatus.KEEP, 2)
-    add_items(alice, ItemStatus.GIVE, 1)
-    add_items(alice, ItemStatus.DONATE, 4)
-    add_items(bob, ItemStatus.KEEP, 5)
+    make_items(alice, 2, status=ItemStatus.KEEP)
+    make_items(alice, 1, status=ItemStatus.GIVE)
+    make_items(alice, 4, status=ItemStatus.DONATE)
+    make_items(bob, 5, status=ItemStatus.KEEP)
 
     assert reminder_item_count(alice, "keep") == 2
 
 
 def test_give_item_count_counts_the_users_give_and_donate_items(alice, bob):
-    add_items(alice, ItemStatus.KEEP, 2)
-    add_items(alice, ItemStatus.GIVE, 1)
-    add_items(alice, ItemStatus.DONATE, 4)
-    add_items(bob, ItemStatus.GIVE, 5)
+    make_items(alice, 2, status=ItemStatus.KEEP)
+    make_items(alice, 1, status=ItemStatus.GIVE)
+    make_items(alice, 4, status=ItemStatus.DONATE)
+    make_items(bob, 5, status=ItemStatus.GIVE)
 
     assert reminder_item_count(alice, "give") == 5
 
@@ -126,8 +107,8 @@ def test_reminder_says_1_item_singular_and_3_items_plural(alice, checkup_type, s
 
 
 def test_keep_reminder_built_from_the_database_count_mentions_only_keep_items(alice):
-    add_items(alice, ItemStatus.KEEP, 3)
-    add_items(alice, ItemStatus.DONATE, 1)
+    make_items(alice, 3, status=ItemStatus.KEEP)
+    make_items(alice, 1, status=ItemStatus.DONATE)
 
     message = build_reminder(alice, "keep", reminder_item_count(alice, "keep"))
 
@@ -136,8 +117,8 @@ def test_keep_reminder_built_from_the_database_count_mentions_only_keep_items(al
 
 
 def test_give_reminder_built_from_the_database_count_mentions_give_and_donate_items(alice):
-    add_items(alice, ItemStatus.KEEP, 3)
-    add_items(alice, ItemStatus.GIVE, 1)
+    make_items(alice, 3, status=ItemStatus.KEEP)
+    make_items(alice, 1, status=ItemStatus.GIVE)
 
     message = build_reminder(alice, "give", reminder_item_count(alice, "give"))
 
@@ -167,7 +148,8 @@ def test_reminder_html_escapes_the_first_name(alice):
 
 
 def test_reminder_sender_name_with_a_comma_reaches_mailersend_intact(alice):
-    """DEFAULT_FROM_NAME is configurable (D2); a name like "MinNow, Inc" must stay one quoted name."""
+    """DEFAULT_FROM_NAME is configurable through the environment; a name like "MinNow, Inc" must stay one quoted
+    name."""
     with (
         LoopbackServer(lambda request: Reply(202, b"", {"X-Message-Id": "msg-1"})) as server,
         override_settings(
@@ -188,8 +170,8 @@ def test_reminder_sender_name_with_a_comma_reaches_mailersend_intact(alice):
 
 @pytest.mark.parametrize("checkup_type", ["keep", "give"])
 def test_send_test_email_sends_the_reminder_to_the_caller(alice, alice_api, mailoutbox, checkup_type):
-    add_items(alice, ItemStatus.KEEP, 3)
-    add_items(alice, ItemStatus.GIVE, 1)
+    make_items(alice, 3, status=ItemStatus.KEEP)
+    make_items(alice, 1, status=ItemStatus.GIVE)
     before = checkup_dates(alice)
 
     response = alice_api.post(SEND, {"checkup_type": checkup_type})
@@ -224,7 +206,7 @@ def test_send_test_email_leaves_last_checkup_date_unchanged(alice, alice_api, ma
 def test_send_test_email_without_an_email_address_is_400_and_sends_nothing(alice, mailoutbox):
     alice.email = ""
     alice.save()
-    api = ApiClient(issue_dev_token(alice))  # a token issued now carries the empty email too
+    api = api_for(alice)  # a token issued now carries the empty email too
 
     response = api.post(SEND, {"checkup_type": "keep"})
 

@@ -1,4 +1,5 @@
-"""TimeSpan.from_dates is the calendar difference of D7: whole years, then months, then days.
+"""TimeSpan.from_dates is the calendar difference that ownership durations and keep badges are counted in:
+whole years, then months, then days.
 
 Property tests compare it with an independent count of full calendar months (the largest n with
 start + n months <= end), and pin the known month-end and leap-day cases.

@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from items.models import ItemStatus, ItemType, OwnedItem
 from locations.models import Location
 from locations.services import LocationService
+from minNow.testing import make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -33,24 +34,12 @@ def load(*args: str) -> str:
     return out.getvalue()
 
 
-def make_item(user, name: str, item_type: str, **fields) -> OwnedItem:
-    return OwnedItem.objects.create(
-        user=user,
-        name=name,
-        picture_url="📦",
-        item_type=item_type,
-        item_received_date=datetime(2022, 1, 1, tzinfo=UTC),
-        last_used=datetime(2024, 1, 1, tzinfo=UTC),
-        **{"status": ItemStatus.KEEP, **fields},
-    )
-
-
 @pytest.fixture
 def alices_items(alice) -> list[OwnedItem]:
     return [
-        make_item(alice, "Scarf", ItemType.CLOTHING_ACCESSORIES),
-        make_item(alice, "Laptop", ItemType.TECHNOLOGY),
-        make_item(alice, "Novel", ItemType.BOOKS_MEDIA),
+        make_item(alice, "Scarf", item_type=ItemType.CLOTHING_ACCESSORIES),
+        make_item(alice, "Laptop", item_type=ItemType.TECHNOLOGY),
+        make_item(alice, "Novel", item_type=ItemType.BOOKS_MEDIA),
     ]
 
 
@@ -98,10 +87,12 @@ def test_loaded_locations_form_a_consistent_tree(alice):
 
 
 def test_load_leaves_unmapped_and_already_placed_items_where_they_are(alice, alices_items):
-    other = make_item(alice, "Mystery Box", ItemType.OTHER)
+    other = make_item(alice, "Mystery Box", item_type=ItemType.OTHER)
     attic = LocationService.create(user=alice, display_name="Attic")
     stamped = datetime(2024, 5, 5, tzinfo=UTC)
-    placed = make_item(alice, "Old Phone", ItemType.TECHNOLOGY, current_location=attic, location_updated_at=stamped)
+    placed = make_item(
+        alice, "Old Phone", item_type=ItemType.TECHNOLOGY, current_location=attic, location_updated_at=stamped
+    )
 
     output = load("--user-email", alice.email)
 
@@ -114,7 +105,7 @@ def test_load_leaves_unmapped_and_already_placed_items_where_they_are(alice, ali
 
 def test_load_places_items_of_every_status(alice):
     for status in ItemStatus.values:
-        make_item(alice, f"Shirt {status}", ItemType.CLOTHING_ACCESSORIES, status=status)
+        make_item(alice, f"Shirt {status}", item_type=ItemType.CLOTHING_ACCESSORIES, status=status)
 
     output = load("--user-email", alice.email)
 
@@ -203,11 +194,11 @@ def test_load_and_clear_for_alice_leave_bobs_locations_and_items_untouched(alice
     bobs_placed = make_item(
         bob,
         "Bob's Coat",
-        ItemType.CLOTHING_ACCESSORIES,
+        item_type=ItemType.CLOTHING_ACCESSORIES,
         current_location=bobs_closet,
         location_updated_at=datetime(2024, 2, 2, tzinfo=UTC),
     )
-    bobs_loose = make_item(bob, "Bob's Tablet", ItemType.TECHNOLOGY)
+    bobs_loose = make_item(bob, "Bob's Tablet", item_type=ItemType.TECHNOLOGY)
     bobs_before = list(Location.objects.filter(user=bob).values_list("id", "full_path", "level", "updated_at"))
 
     load("--user-email", alice.email)

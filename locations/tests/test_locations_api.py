@@ -1,8 +1,8 @@
-"""Location endpoints through HTTP (spec "Location Endpoints", D3, D9): the exact JSON of a created
-location, slugs and display-name validation, path uniqueness among siblings, list / get / tree with
-direct item counts, rename and move rewriting the subtree (and changing nothing when refused),
-delete guards, search with item names, object-level authorization (another user's location is a 404,
-or a 400 when referenced from a body) and 401 without a token."""
+"""Location endpoints through HTTP (spec "Location Endpoints"; docs/design.md "Errors" and "Locations: a tree
+stored as materialised paths"): the exact JSON of a created location, slugs and display-name validation, path
+uniqueness among siblings, list / get / tree with direct item counts, rename and move rewriting the subtree
+(and changing nothing when refused), delete guards, search with item names, object-level authorization
+(another user's location is a 404, or a 400 when referenced from a body) and 401 without a token."""
 
 from __future__ import annotations
 
@@ -14,11 +14,10 @@ import pytest
 import time_machine
 from django.db.models import RestrictedError
 
-from conftest import ApiClient
-from items.models import ItemStatus, ItemType, OwnedItem
+from items.models import OwnedItem
 from locations.models import Location
 from locations.services import LocationService
-from minNow.auth import issue_dev_token
+from minNow.testing import ApiClient, api_for, assert_validation_error, create_location, make_item, make_items
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +38,6 @@ SEARCH_KEYS = {"id", "slug", "display_name", "full_path", "level", "item_count",
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-def create(api: ApiClient, name: str, parent: dict | None = None) -> dict:
-    response = api.post("/api/locations", {"display_name": name, "parent_id": parent["id"] if parent else None})
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
 def snapshot(user) -> list[tuple]:
     """Everything a write could change, for every location of `user`."""
     return list(
@@ -66,49 +59,24 @@ def location_id(user, full_path: str) -> uuid.UUID:
     return Location.objects.get(user=user, full_path=full_path).id
 
 
-def add_items(user, location: dict | None, *names: str) -> None:
-    OwnedItem.objects.bulk_create(
-        OwnedItem(
-            user=user,
-            name=name,
-            picture_url="📦",
-            item_type=ItemType.MISCELLANEOUS,
-            status=ItemStatus.KEEP,
-            item_received_date=datetime(2024, 1, 1, tzinfo=UTC),
-            last_used=datetime(2024, 6, 1, tzinfo=UTC),
-            current_location_id=location["id"] if location else None,
-        )
-        for name in names
-    )
-
-
-def assert_validation_error(response) -> None:
-    assert response.status_code == 400, response.content
-    body = response.json()
-    assert isinstance(body["detail"], str) and body["detail"]
-    assert body["errors"] and all({"loc", "msg", "type"} <= set(entry) for entry in body["errors"])
-    # Each wrong field is named in the sentence a client shows.
-    assert all(f"{entry['loc'][-1]}: " in body["detail"] or entry["loc"][0] == "body" for entry in body["errors"])
-
-
 @pytest.fixture
 def home(alice_api) -> dict:
     """alice's tree: home/{bedroom/closet, living-room}, garage."""
-    root = create(alice_api, "Home")
-    bedroom = create(alice_api, "Bedroom", root)
+    root = create_location(alice_api, "Home")
+    bedroom = create_location(alice_api, "Bedroom", root)
     return {
         "home": root,
         "bedroom": bedroom,
-        "closet": create(alice_api, "Closet", bedroom),
-        "living": create(alice_api, "Living Room", root),
-        "garage": create(alice_api, "Garage"),
+        "closet": create_location(alice_api, "Closet", bedroom),
+        "living": create_location(alice_api, "Living Room", root),
+        "garage": create_location(alice_api, "Garage"),
     }
 
 
 # --- POST /api/locations --------------------------------------------------------------------------
 def test_create_root_child_and_grandchild_return_201_with_the_exact_location_json(alice):
     with time_machine.travel(NOW, tick=False):
-        api = ApiClient(issue_dev_token(alice))
+        api = api_for(alice)
         root = api.post("/api/locations", {"display_name": "Home", "parent_id": None})
         root_id = root.json()["id"]
         child = api.post("/api/locations", {"display_name": "Master Bedroom", "parent_id": root_id})
@@ -170,21 +138,21 @@ def test_create_root_child_and_grandchild_return_201_with_the_exact_location_jso
     ],
 )
 def test_create_slugifies_the_display_name_keeping_unicode_and_falling_back_to_location(alice_api, display_name, slug):
-    body = create(alice_api, display_name)
+    body = create_location(alice_api, display_name)
 
     assert (body["display_name"], body["slug"], body["full_path"], body["level"]) == (display_name, slug, slug, 0)
 
 
 def test_create_child_with_unicode_and_emoji_names_builds_the_path_from_their_slugs(alice_api):
-    living = create(alice_api, "客厅")
-    box = create(alice_api, "📦", living)
+    living = create_location(alice_api, "客厅")
+    box = create_location(alice_api, "📦", living)
 
     assert box["full_path"] == "客厅/location"
     assert alice_api.get(f"/api/locations/{box['id']}").json()["full_path"] == "客厅/location"
 
 
 def test_create_trims_the_display_name(alice_api):
-    body = create(alice_api, "   Garage \t ")
+    body = create_location(alice_api, "   Garage \t ")
 
     assert (body["display_name"], body["slug"]) == ("Garage", "garage")
     assert Location.objects.get(pk=body["id"]).display_name == "Garage"
@@ -193,7 +161,7 @@ def test_create_trims_the_display_name(alice_api):
 def test_create_accepts_a_100_character_display_name(alice_api):
     name = "a" * 100
 
-    body = create(alice_api, name)
+    body = create_location(alice_api, name)
 
     assert (body["display_name"], body["slug"]) == (name, name)
 
@@ -250,11 +218,11 @@ def test_create_under_an_unknown_parent_returns_400(alice, alice_api):
 
 
 def test_create_allows_the_same_name_under_two_different_parents(alice_api):
-    home = create(alice_api, "Home")
-    office = create(alice_api, "Office")
+    home = create_location(alice_api, "Home")
+    office = create_location(alice_api, "Office")
 
-    first = create(alice_api, "Closet", home)
-    second = create(alice_api, "Closet", office)
+    first = create_location(alice_api, "Closet", home)
+    second = create_location(alice_api, "Closet", office)
 
     assert (first["full_path"], second["full_path"]) == ("home/closet", "office/closet")
 
@@ -264,8 +232,8 @@ def test_create_allows_the_same_name_under_two_different_parents(alice_api):
     [("Bedroom", "Bedroom", "bedroom"), ("Bed Room", "bed-room", "bed-room"), ("📦", "Location", "location")],
 )
 def test_create_sibling_whose_slug_is_taken_returns_400_naming_the_path(alice, alice_api, existing, duplicate, slug):
-    home = create(alice_api, "Home")
-    create(alice_api, existing, home)
+    home = create_location(alice_api, "Home")
+    create_location(alice_api, existing, home)
     before = snapshot(alice)
 
     response = alice_api.post("/api/locations", {"display_name": duplicate, "parent_id": home["id"]})
@@ -276,7 +244,7 @@ def test_create_sibling_whose_slug_is_taken_returns_400_naming_the_path(alice, a
 
 
 def test_create_second_root_with_the_same_name_returns_400(alice, alice_api):
-    create(alice_api, "Home")
+    create_location(alice_api, "Home")
 
     response = alice_api.post("/api/locations", {"display_name": "HOME", "parent_id": None})
 
@@ -286,9 +254,9 @@ def test_create_second_root_with_the_same_name_returns_400(alice, alice_api):
 
 
 def test_create_same_root_name_as_another_user_is_allowed(alice_api, bob_api):
-    create(alice_api, "Home")
+    create_location(alice_api, "Home")
 
-    assert create(bob_api, "Home")["full_path"] == "home"
+    assert create_location(bob_api, "Home")["full_path"] == "home"
 
 
 def test_create_name_whose_slug_expands_beyond_100_characters_never_answers_500(alice, alice_api):
@@ -308,10 +276,10 @@ def test_create_name_whose_slug_expands_beyond_100_characters_never_answers_500(
 
 # --- GET /api/locations, GET /api/locations/{id} -----------------------------------------------------
 def test_list_is_ordered_by_full_path_and_counts_only_items_directly_at_each_location(alice, alice_api, home):
-    add_items(alice, home["home"], "Key bowl")
-    add_items(alice, home["bedroom"], "Pillow", "Blanket")
-    add_items(alice, home["closet"], "Coat", "Scarf", "Boots")
-    add_items(alice, None, "Nowhere")
+    make_item(alice, "Key bowl", current_location_id=home["home"]["id"])
+    make_items(alice, ["Pillow", "Blanket"], current_location_id=home["bedroom"]["id"])
+    make_items(alice, ["Coat", "Scarf", "Boots"], current_location_id=home["closet"]["id"])
+    make_item(alice, "Nowhere")
 
     response = alice_api.get("/api/locations")
 
@@ -337,8 +305,8 @@ def test_list_is_empty_for_a_user_without_locations(alice_api):
 
 
 def test_get_returns_the_location_with_its_direct_item_count(alice, alice_api, home):
-    add_items(alice, home["bedroom"], "Pillow", "Blanket")
-    add_items(alice, home["closet"], "Coat")
+    make_items(alice, ["Pillow", "Blanket"], current_location_id=home["bedroom"]["id"])
+    make_item(alice, "Coat", current_location_id=home["closet"]["id"])
 
     response = alice_api.get(f"/api/locations/{home['bedroom']['id']}")
 
@@ -373,14 +341,14 @@ def test_non_uuid_location_id_returns_400(alice_api, home, method, suffix, body)
 
 # --- GET /api/locations/tree ------------------------------------------------------------------------
 def test_tree_nests_children_ordered_by_display_name_with_item_counts(alice, alice_api):
-    home = create(alice_api, "Home")
-    study = create(alice_api, "Study", home)
-    attic = create(alice_api, "Attic", home)
-    shelf = create(alice_api, "Shelf", study)
-    desk = create(alice_api, "Desk", study)
-    garage = create(alice_api, "Garage")
-    add_items(alice, study, "Lamp", "Chair")
-    add_items(alice, desk, "Pen")
+    home = create_location(alice_api, "Home")
+    study = create_location(alice_api, "Study", home)
+    attic = create_location(alice_api, "Attic", home)
+    shelf = create_location(alice_api, "Shelf", study)
+    desk = create_location(alice_api, "Desk", study)
+    garage = create_location(alice_api, "Garage")
+    make_items(alice, ["Lamp", "Chair"], current_location_id=study["id"])
+    make_item(alice, "Pen", current_location_id=desk["id"])
 
     response = alice_api.get("/api/locations/tree")
 
@@ -418,7 +386,7 @@ def test_tree_is_empty_for_a_user_without_locations(alice_api):
 
 # --- PUT /api/locations/{id} (rename) -------------------------------------------------------------
 def test_rename_regenerates_the_slug_and_rewrites_descendant_paths_keeping_levels(alice, alice_api, home):
-    create(alice_api, "Shoe Box", home["closet"])
+    create_location(alice_api, "Shoe Box", home["closet"])
 
     response = alice_api.put(f"/api/locations/{home['bedroom']['id']}", {"display_name": "  Master Bedroom "})
 
@@ -465,7 +433,7 @@ def test_rename_to_a_name_with_the_same_slug_only_changes_the_display_name(alice
 
 
 def test_rename_keeps_the_item_count(alice, alice_api, home):
-    add_items(alice, home["bedroom"], "Pillow")
+    make_item(alice, "Pillow", current_location_id=home["bedroom"]["id"])
 
     response = alice_api.put(f"/api/locations/{home['bedroom']['id']}", {"display_name": "Guest Room"})
 
@@ -501,7 +469,7 @@ def test_rename_unknown_location_returns_404(alice_api):
 
 # --- PUT /api/locations/{id}/move -----------------------------------------------------------------
 def test_move_under_another_parent_rewrites_the_subtree_paths_and_levels(alice, alice_api, home):
-    shelf = create(alice_api, "Shelf", home["garage"])
+    shelf = create_location(alice_api, "Shelf", home["garage"])
 
     response = alice_api.put(f"/api/locations/{home['bedroom']['id']}/move", {"parent_id": shelf["id"]})
 
@@ -575,8 +543,8 @@ def test_move_under_itself_or_a_descendant_returns_400_and_leaves_the_tree_uncha
 
 
 def test_move_under_a_location_whose_path_merely_starts_with_the_same_text_is_allowed(alice, alice_api):
-    home = create(alice_api, "Home")
-    annex = create(alice_api, "Home Annex")
+    home = create_location(alice_api, "Home")
+    annex = create_location(alice_api, "Home Annex")
 
     response = alice_api.put(f"/api/locations/{home['id']}/move", {"parent_id": annex["id"]})
 
@@ -585,7 +553,7 @@ def test_move_under_a_location_whose_path_merely_starts_with_the_same_text_is_al
 
 
 def test_move_colliding_with_an_existing_sibling_path_returns_400_and_changes_nothing(alice, alice_api, home):
-    create(alice_api, "Bedroom", home["garage"])
+    create_location(alice_api, "Bedroom", home["garage"])
     before = snapshot(alice)
 
     response = alice_api.put(f"/api/locations/{home['bedroom']['id']}/move", {"parent_id": home["garage"]["id"]})
@@ -596,7 +564,7 @@ def test_move_colliding_with_an_existing_sibling_path_returns_400_and_changes_no
 
 
 def test_move_to_root_colliding_with_an_existing_root_returns_400_and_changes_nothing(alice, alice_api, home):
-    create(alice_api, "Garage", home["home"])
+    create_location(alice_api, "Garage", home["home"])
     before = snapshot(alice)
 
     response = alice_api.put(f"/api/locations/{location_id(alice, 'home/garage')}/move", {"parent_id": None})
@@ -644,7 +612,7 @@ def test_delete_empty_location_returns_200_with_the_success_message(alice, alice
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_delete_location_with_items_returns_400_with_the_item_count(alice, alice_api, home, count):
-    add_items(alice, home["closet"], *[f"Coat {n}" for n in range(count)])
+    make_items(alice, [f"Coat {n}" for n in range(count)], current_location_id=home["closet"]["id"])
     before = snapshot(alice)
 
     response = alice_api.delete(f"/api/locations/{home['closet']['id']}")
@@ -666,7 +634,7 @@ def test_delete_location_with_children_returns_400_with_the_child_count(alice, a
 
 
 def test_delete_location_with_one_child_and_items_only_below_it_counts_direct_children(alice, alice_api, home):
-    add_items(alice, home["closet"], "Coat")
+    make_item(alice, "Coat", current_location_id=home["closet"]["id"])
 
     response = alice_api.delete(f"/api/locations/{home['bedroom']['id']}")
 
@@ -705,7 +673,7 @@ def test_search_by_slug_fragment_finds_paths_containing_it(alice_api, home):
 
 
 def test_search_result_has_the_exact_shape(alice, alice_api, home):
-    add_items(alice, home["garage"], "Drill", "Bike")
+    make_items(alice, ["Drill", "Bike"], current_location_id=home["garage"]["id"])
 
     assert search(alice_api, "garage") == [
         {
@@ -733,7 +701,7 @@ def test_search_by_path_is_case_insensitive(alice_api, home, query):
 
 
 def test_search_matches_a_display_name_that_is_not_in_the_path(alice_api):
-    create(alice_api, "Kid's Room")
+    create_location(alice_api, "Kid's Room")
 
     assert [row["full_path"] for row in search(alice_api, "kid's")] == ["kids-room"]
 
@@ -744,8 +712,8 @@ def test_search_with_no_match_returns_an_empty_list(alice_api, home):
 
 def test_search_item_names_are_sorted_by_name_and_capped_at_10(alice, alice_api, home):
     names = [f"Item {letter}" for letter in "LKJIHGFEDCBA"]
-    add_items(alice, home["closet"], *names)
-    add_items(alice, home["bedroom"], "Pillow")
+    make_items(alice, names, current_location_id=home["closet"]["id"])
+    make_item(alice, "Pillow", current_location_id=home["bedroom"]["id"])
 
     by_path = {row["full_path"]: row for row in search(alice_api, "closet")}
 
@@ -756,8 +724,8 @@ def test_search_item_names_are_sorted_by_name_and_capped_at_10(alice, alice_api,
 
 
 def test_search_item_names_list_only_items_directly_at_the_location(alice, alice_api, home):
-    add_items(alice, home["bedroom"], "Pillow", "Blanket")
-    add_items(alice, home["closet"], "Coat")
+    make_items(alice, ["Pillow", "Blanket"], current_location_id=home["bedroom"]["id"])
+    make_item(alice, "Coat", current_location_id=home["closet"]["id"])
 
     by_path = {row["full_path"]: row for row in search(alice_api, "bed")}
 
@@ -781,9 +749,9 @@ def test_search_accepts_a_100_character_query(alice_api, home):
 
 
 def test_search_never_returns_another_users_locations_or_item_names(alice, alice_api, bob, bob_api, home):
-    bob_bedroom = create(bob_api, "Bedroom", create(bob_api, "Home"))
-    add_items(bob, bob_bedroom, "Bob's secret")
-    add_items(alice, home["bedroom"], "Pillow")
+    bob_bedroom = create_location(bob_api, "Bedroom", create_location(bob_api, "Home"))
+    make_item(bob, "Bob's secret", current_location_id=bob_bedroom["id"])
+    make_item(alice, "Pillow", current_location_id=home["bedroom"]["id"])
 
     alice_results = search(alice_api, "bed")
     bob_results = search(bob_api, "bed")
@@ -795,7 +763,7 @@ def test_search_never_returns_another_users_locations_or_item_names(alice, alice
 
 # --- Object-level authorization and authentication --------------------------------------------------
 def test_another_user_cannot_read_rename_move_or_delete_a_location_and_gets_404(alice, alice_api, bob_api, home):
-    bob_root = create(bob_api, "Shed")
+    bob_root = create_location(bob_api, "Shed")
     before = snapshot(alice)
     tree_before = alice_api.get("/api/locations/tree").json()
     target = home["bedroom"]["id"]
@@ -817,7 +785,7 @@ def test_another_user_cannot_read_rename_move_or_delete_a_location_and_gets_404(
 def test_another_user_cannot_move_own_location_under_or_create_a_child_in_someone_elses(
     alice, alice_api, bob, bob_api, home
 ):
-    bob_root = create(bob_api, "Shed")
+    bob_root = create_location(bob_api, "Shed")
     before = snapshot(alice)
     bob_before = snapshot(bob)
     tree_before = alice_api.get("/api/locations/tree").json()
@@ -834,7 +802,7 @@ def test_another_user_cannot_move_own_location_under_or_create_a_child_in_someon
 
 
 def test_lists_and_trees_only_show_the_callers_locations(alice_api, bob_api, home):
-    create(bob_api, "Shed")
+    create_location(bob_api, "Shed")
 
     assert [row["full_path"] for row in bob_api.get("/api/locations").json()] == ["shed"]
     assert [node["full_path"] for node in bob_api.get("/api/locations/tree").json()] == ["shed"]
@@ -873,7 +841,7 @@ def test_an_invalid_token_is_refused_with_401(home):
     assert response.status_code == 401
 
 
-# --- Query budget (D9: a fixed number of queries whatever the tree's size) -------------------------
+# --- Query budget (a fixed number of queries whatever the tree's size) ------------------------------
 @pytest.mark.parametrize("size", [3, 60])
 @pytest.mark.parametrize(
     ("path", "budget"),
@@ -892,7 +860,7 @@ def test_reads_cost_the_same_number_of_queries_whatever_the_tree_size(
             full_path=f"{parent.full_path}/room-{n}" if parent else f"room-{n}",
             level=parent.level + 1 if parent else 0,
         )
-        add_items(alice, {"id": location.id}, f"Thing {n}")
+        make_item(alice, f"Thing {n}", current_location=location)
         parent = location if location.level < 5 else None
 
     with django_assert_max_num_queries(budget):

@@ -14,22 +14,14 @@ from typing import Any
 
 import pytest
 
-from conftest import ApiClient, run_together
 from items.models import OwnedItem
 from locations.models import Location
-from minNow.auth import issue_dev_token
+from minNow.testing import ITEM_PAYLOAD, ApiClient, api_for, create_location, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 20
 LOST_RACE = {400, 409}
-ITEM = {
-    "name": "Drill",
-    "picture_url": "🔧",
-    "item_type": "Tools_Equipment",
-    "item_received_date": "2024-01-01T00:00:00Z",
-    "last_used": "2024-01-01T00:00:00Z",
-}
 
 
 def assert_tree_is_consistent(user) -> None:
@@ -48,7 +40,7 @@ def assert_tree_is_consistent(user) -> None:
             seen.add(node["id"])
             node = rows[node["parent_id"]]
         assert row["slug"] and row["full_path"]
-    tree = ApiClient(issue_dev_token(user)).get("/api/locations/tree")
+    tree = api_for(user).get("/api/locations/tree")
     assert tree.status_code == 200, tree.content
 
     def count(nodes: list[dict[str, Any]]) -> int:
@@ -60,13 +52,7 @@ def assert_tree_is_consistent(user) -> None:
 @pytest.fixture
 def api(alice, settings) -> ApiClient:
     settings.RATE_LIMIT_REQUESTS = 100_000  # hundreds of calls a minute from one user, on purpose
-    return ApiClient(issue_dev_token(alice))
-
-
-def create(api: ApiClient, name: str, parent: dict | None = None) -> dict:
-    response = api.post("/api/locations", {"display_name": name, "parent_id": parent["id"] if parent else None})
-    assert response.status_code == 201, response.content
-    return response.json()
+    return api_for(alice)
 
 
 def status(response) -> int:
@@ -81,7 +67,7 @@ def call(api: ApiClient, method: str, path: str, body: Any = None):
 
 def test_three_crossing_moves_never_make_a_loop(alice, api):
     for round_number in range(ROUNDS):
-        a, b, c = (create(api, f"{name}{round_number}") for name in "abc")
+        a, b, c = (create_location(api, f"{name}{round_number}") for name in "abc")
 
         def move(node: dict, under: dict):
             return call(api, "put", f"/api/locations/{node['id']}/move", {"parent_id": under["id"]})
@@ -95,8 +81,8 @@ def test_three_crossing_moves_never_make_a_loop(alice, api):
 
 def test_a_child_created_while_its_parent_moves_or_is_renamed_follows_it(alice, api):
     for round_number in range(ROUNDS):
-        home, garage = create(api, f"Home {round_number}"), create(api, f"Garage {round_number}")
-        parent = create(api, f"Shelf {round_number}", home)
+        home, garage = create_location(api, f"Home {round_number}"), create_location(api, f"Garage {round_number}")
+        parent = create_location(api, f"Shelf {round_number}", home)
         statuses = run_together(
             call(api, "post", "/api/locations", {"display_name": "Bin", "parent_id": parent["id"]}),
             call(api, "put", f"/api/locations/{parent['id']}", {"display_name": f"Rack {round_number}"}),
@@ -113,8 +99,8 @@ def test_a_child_created_while_its_parent_moves_or_is_renamed_follows_it(alice, 
 
 def test_an_item_placed_at_a_location_being_deleted_is_refused_or_blocks_the_delete(alice, api):
     for round_number in range(ROUNDS):
-        place = create(api, f"Attic {round_number}")
-        item = api.post("/api/items", ITEM).json()
+        place = create_location(api, f"Attic {round_number}")
+        item = api.post("/api/items", ITEM_PAYLOAD).json()
         placed, deleted = run_together(
             call(api, "put", f"/api/items/{item['id']}", {"current_location_id": place["id"]}),
             call(api, "delete", f"/api/locations/{place['id']}"),
@@ -130,7 +116,7 @@ def test_an_item_placed_at_a_location_being_deleted_is_refused_or_blocks_the_del
 
 def test_siblings_with_one_name_created_at_once_leave_exactly_one(alice, api):
     for round_number in range(ROUNDS):
-        home = create(api, f"Home {round_number}")
+        home = create_location(api, f"Home {round_number}")
         statuses = run_together(
             *[call(api, "post", "/api/locations", {"display_name": "Closet", "parent_id": home["id"]})] * 4
         )
@@ -143,8 +129,8 @@ def test_siblings_with_one_name_created_at_once_leave_exactly_one(alice, api):
 def test_a_burst_of_mixed_writes_keeps_the_tree_whole(alice, api):
     """Creates, renames, moves and deletes on random nodes of one small tree, eight at a time."""
     chooser = random.Random(20261202)  # fixed: a failure replays
-    nodes = [create(api, f"Room {n}") for n in range(4)]
-    nodes += [create(api, f"Shelf {n}", nodes[n % 4]) for n in range(4)]
+    nodes = [create_location(api, f"Room {n}") for n in range(4)]
+    nodes += [create_location(api, f"Shelf {n}", nodes[n % 4]) for n in range(4)]
 
     def action(kind: str, node: dict, other: dict, n: int):
         if kind == "create":

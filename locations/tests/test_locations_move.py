@@ -1,7 +1,7 @@
-"""Renaming and moving whole subtrees (D9): a 200-node subtree is rewritten (every descendant's
-full_path and level) within a fixed query budget, a failure half-way through the rewrite rolls
-everything back, and a move, rename or create that would break the depth limit (levels 0..9) or the
-500-character path limit anywhere in the subtree is a 400 that changes nothing."""
+"""Renaming and moving whole subtrees (docs/design.md "Locations: a tree stored as materialised paths"): a
+200-node subtree is rewritten (every descendant's full_path and level) within a fixed query budget, a failure
+half-way through the rewrite rolls everything back, and a move, rename or create that would break the depth
+limit (levels 0..9) or the 500-character path limit anywhere in the subtree is a 400 that changes nothing."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Every location read costs a fixed number of queries whatever the tree's size (D9): list, tree,
-search (with item names) and detail stay within their budgets for 5 and for 500 locations, cost
-exactly the same number of queries for both sizes, and the tree built for 500 nodes is complete and
-correctly nested."""
+"""Every location read costs a fixed number of queries whatever the tree's size (docs/design.md "Locations: a
+tree stored as materialised paths"): list, tree, search (with item names) and detail stay within their budgets
+for 5 and for 500 locations, cost exactly the same number of queries for both sizes, and the tree built for 500
+nodes is complete and correctly nested."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import ApiClient
-from items.models import ItemType, OwnedItem
+from items.models import OwnedItem
 from locations.models import Location
+from minNow.testing import ApiClient, every_item_type, make_items
 
 pytestmark = pytest.mark.django_db
 
@@ -59,18 +59,12 @@ def place_items(user, locations: list[Location]) -> None:
     """One item at every room and shelf, and a dozen at the first room."""
     first_room = locations[1]
     places = [*locations[1:], *[first_room] * (NAMES_AT_FIRST_ROOM - 1)]
-    OwnedItem.objects.bulk_create(
-        OwnedItem(
-            user=user,
-            name=f"Item {n:04d}",
-            picture_url="📦",
-            item_type=ItemType.values[n % len(ItemType.values)],
-            item_received_date=datetime(2020, 1, 1, tzinfo=UTC),
-            last_used=datetime(2024, 1, 1, tzinfo=UTC),
-            current_location=place,
-            location_updated_at=datetime(2024, 6, 1, tzinfo=UTC),
-        )
-        for n, place in enumerate(places)
+    make_items(
+        user,
+        [f"Item {n:04d}" for n in range(len(places))],
+        item_type=every_item_type,
+        current_location=lambda n: places[n],
+        location_updated_at=datetime(2024, 6, 1, tzinfo=UTC),
     )
 
 

@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import override_settings
 
-from conftest import ApiClient, run_concurrently
 from minNow import auth
 from minNow.auth import issue_dev_token
+from minNow.testing import ApiClient, run_concurrently
 from minNow.tests.servers import LoopbackServer, Reply
 from users.models import User
 

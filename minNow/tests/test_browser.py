@@ -9,8 +9,6 @@ sync API keeps an event loop in the test's thread, and Django refuses ORM calls 
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,28 +25,12 @@ except ImportError:
 from items.demo import seed_demo_items
 from items.models import OwnedItem
 from minNow.auth import issue_dev_token
-from minNow.dev import dev_user_for_email
+from minNow.testing import BROWSER_TIMEOUT_MS as TIMEOUT_MS
+from minNow.testing import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from users.models import User
+from users.services import dev_user_for_email
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-if CHROMIUM is None:
-    pytest.skip(
-        "headless browser tests need Chromium: /usr/bin/chromium not found; apt-get install chromium",
-        allow_module_level=True,
-    )
-
-# Without the background-networking flags Chromium tries to reach Google services.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 10_000
+require_chromium()
 ADMIN_PASSWORD = "a-long-test-password-123"
 
 

@@ -21,13 +21,16 @@ from django.test import override_settings
 from items.models import OwnedItem
 from locations.models import Location
 from minNow.auth import issue_dev_token
-from minNow.dev import dev_user_for_email
-from minNow.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from minNow.testing import BROWSER_TIMEOUT_MS as TIMEOUT_MS
+from minNow.testing import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from users.services import dev_user_for_email
 
 try:
     from playwright.sync_api import Page, expect, sync_playwright
-except ImportError:  # test_browser (imported above) already skips the module without Playwright
-    pytest.skip("needs Playwright", allow_module_level=True)
+except ImportError:
+    pytest.skip("headless browser tests need Playwright: pip install -r requirements-dev.txt", allow_module_level=True)
+
+require_chromium()
 
 # Calls the API like the web app's client: every call cross-origin with the bearer token, credentials included;
 # the CSRF token fetched first and sent back as a header (not as a cookie). Errors are shown as the app shows

@@ -11,15 +11,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
-from minNow.tests.test_settings import STRONG_SECRET, manage
+from minNow.testing import PROJECT_DIR, STRONG_SECRET, manage
 
 pytestmark = pytest.mark.django_db
-BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
@@ -76,7 +74,7 @@ def run_client(database_url: str, *paths: str) -> list[tuple[int, dict, float]]:
     env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "CRITICAL", "PROD": "False"}
     env["DJANGO_SETTINGS_MODULE"] = "minNow.settings"
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     return [tuple(row) for row in json.loads(result.stdout.strip().splitlines()[-1])]

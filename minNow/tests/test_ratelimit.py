@@ -13,19 +13,17 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
 from django.test import Client, override_settings
 
-from conftest import ApiClient, database_url, make_user
 from minNow import ratelimit
 from minNow.auth import issue_dev_token
+from minNow.testing import PROJECT_DIR, ApiClient, database_url, free_port, make_user
 from minNow.tests.upstash_bridge import UpstashBridge
 
 pytestmark = pytest.mark.django_db
-BASE_DIR = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/0"
 NO_BACKEND = {"UPSTASH_REDIS_REST_URL": "", "UPSTASH_REDIS_REST_TOKEN": "", "REDIS_URL": ""}
 
@@ -274,12 +272,6 @@ def test_upstash_bridge_rejects_a_wrong_token():
         assert ratelimit.hit("bridge-token-check") is None  # fail open, and the bridge said 401
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @needs_redis
 @pytest.mark.django_db(transaction=True)
 def test_limit_is_exact_across_four_gunicorn_workers():
@@ -297,7 +289,7 @@ def test_limit_is_exact_across_four_gunicorn_workers():
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "minNow.wsgi:application", "--workers", "4", "--bind", f"127.0.0.1:{port}"],
-        cwd=BASE_DIR,
+        cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -3,7 +3,7 @@
 Each operation gets `MAX_EXAMPLES` generated requests (positive and negative data), plus schemathesis's
 coverage cases (boundary values, missing fields, unsupported methods). A request fails the test when the
 answer is a 5xx, has a status the operation does not document, has a content type the operation does
-not document for that status, or has a body that does not match the documented schema (DESIGN.md D3).
+not document for that status, or has a body that does not match the documented schema (docs/design.md, "Errors").
 
 Every request is authenticated as a user who owns data (items, some of them placed in a small
 location tree, and both checkups). Generation hooks change some generated values, so that requests

@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-STRONG_SECRET = "k7#Qw9!zR2@xL5$mN8^pT3&vB6*yH1(cD4)fG0-jS_aE+uI=oP"
-
-
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"PROD", "DEBUG", "SECRET_KEY", "DATABASE_URL"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from minNow.testing import STRONG_SECRET, manage
 
 
 @pytest.mark.parametrize(

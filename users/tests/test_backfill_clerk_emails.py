@@ -1,4 +1,4 @@
-"""`backfill_clerk_emails` (D10) against a loopback server standing in for Clerk's Backend API.
+"""`backfill_clerk_emails` against a loopback server standing in for Clerk's Backend API.
 
 Clerk's `GET /users?limit&offset&order_by` answers a bare JSON array. The command pages through it
 with the secret key as a bearer token and copies each user's primary email onto the local user with
@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from conftest import make_user
+from minNow.testing import make_user
 from minNow.tests.servers import LoopbackServer, Recorded, Reply
 from users.models import User
 
