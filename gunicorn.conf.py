@@ -1,13 +1,23 @@
-"""Gunicorn settings. Workers come from WEB_CONCURRENCY and the port from PORT (gunicorn reads both)."""
+"""Gunicorn settings. Workers come from WEB_CONCURRENCY and the port from PORT (gunicorn reads both).
+
+Sync workers: each request is short CPU work plus a few local queries, so a worker per core is the
+throughput ceiling (bench/run.py measures it); the proxy in front buffers slow clients (Caddyfile).
+"""
+
+import os
 
 wsgi_app = "minNow.wsgi:application"
 preload_app = True  # import Django once in the master; workers fork with it loaded
 timeout = 30  # a worker silent this long is restarted
 graceful_timeout = 30
 keepalive = 5  # seconds; the proxy in front reuses connections
-max_requests = 5000  # recycle workers now and then
-max_requests_jitter = 500
-accesslog = "-"
+# Recycling workers is off unless asked for (GUNICORN_MAX_REQUESTS): the app does not leak, and a fresh
+# worker starts with cold connections and caches.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
+# An access log line per request costs CPU on every request; it is opt-in (GUNICORN_ACCESS_LOG=true), and a
+# proxy in front can log requests instead (Caddy: a `log` directive).
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "").lower() in {"1", "true", "yes"} else None
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 # gunicorn's control socket lives at one fixed path per user: two instances on a host would collide.

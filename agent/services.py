@@ -7,19 +7,19 @@ from typing import Any
 from django.conf import settings
 
 from agent.graph import Failure, run_agent
-from items.models import OwnedItem
+from items.selectors import item_json
 from items.services import refuse_over_item_limit
 from minNow.errors import BadRequest, UpstreamError
 from users.models import User
 
 
-def add_item(user: User, prompt: str) -> OwnedItem:
-    """The item described by `prompt`. A model that fails or cannot be reached is a 502, a sentence that
+def add_item(user: User, prompt: str) -> dict[str, Any]:
+    """The JSON of the item described by `prompt`. A model that fails or cannot be reached is a 502, a sentence that
     names no item (or an item the rules refuse) a 400."""
     result = run_agent(user, {"prompt": prompt})["prompt"]
     if isinstance(result, Failure):
         raise UpstreamError(result.detail) if result.status == 502 else BadRequest(result.detail)
-    return result
+    return item_json(result)
 
 
 def add_items(user: User, prompts: dict[str, str]) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def add_items(user: User, prompts: dict[str, str]) -> dict[str, Any]:
     results = {
         key: {"status": "error", "detail": result.detail}
         if isinstance(result, Failure)
-        else {"status": "success", "item": result}
+        else {"status": "success", "item": item_json(result)}
         for key, result in run_agent(user, prompts).items()
     }
     statuses = {result["status"] for result in results.values()}

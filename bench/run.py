@@ -1,12 +1,16 @@
 """HTTP throughput and latency of the API under gunicorn, on the configured database.
 
-Seeds a throwaway bench user (10 items, a 200-location tree), starts gunicorn with 2 workers on a
-free port, and measures requests/s and p50/p99 latency for a few read endpoints and a
-create+delete item cycle, each for a fixed duration at a fixed concurrency. GET scenarios use
-`wrk` when it is installed; the create+delete cycle (and every scenario without `wrk`) uses a
-small threaded Python load generator. The bench user and its data are removed at the end.
+Seeds a throwaway bench user (10 items, a 50-location tree), starts gunicorn with 2 workers on a
+free port, and measures requests/s and p50/p99 latency for the read endpoints the web app calls most
+and a create+delete item cycle, each for a fixed duration at a fixed concurrency, `--runs` times.
+Each endpoint's throughput is also given as a share of `GET /healthz` from the same run, next to the
+budget in docs/design.md ("Performance budget"), with the server's CPU time per request (user +
+system time of the gunicorn workers, read from /proc) and the queries one request runs (counted in
+process). The table shows the median of the runs. GET scenarios use `wrk` when it is installed; the
+create+delete cycle (and every scenario without `wrk`) uses a small threaded Python load generator.
+The bench user and its data are removed at the end.
 
-Usage: .venv/bin/python bench/run.py [--duration 10] [--connections 16] [--python-only]
+Usage: .venv/bin/python bench/run.py [--duration 10] [--connections 16] [--runs 3] [--python-only]
        make bench ARGS="--duration 10"
        (DATABASE_URL selects PostgreSQL, as for the app; the database is migrated first)
 
@@ -14,9 +18,9 @@ gunicorn runs from the project directory, so it reads ./gunicorn.conf.py when th
 production; the header line says whether it did.
 
 The rate limit stays on (Redis when one answers on 127.0.0.1:6379, else in process memory) with a
-limit too high to block, so its cost is measured. Requests carry an HS256 development token, so
-DEBUG must be on and PROD off, as in development. The exit status is 0 whatever the speed; it is 1
-only when gunicorn does not start (2 when development tokens are off).
+limit too high to block, so its cost is measured. Requests carry an RS256 token signed by a throwaway
+key that the server gets as CLERK_JWT_KEY, and the server runs with DEBUG off, as in production
+(bench/clerk_key.py). The exit status is 0 whatever the speed; it is 1 only when gunicorn does not start.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,9 +45,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import clerk_key  # bench/clerk_key.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minNow.settings")
+clerk_key.configure()  # production-mode requests: DEBUG off, RS256 tokens
 # The create+delete cycle briefly holds up to one extra item per connection on top of the 10 seeded
 # ones; lift the per-user item limit (for the seeding and the server) so the capacity check runs but
 # never refuses.
@@ -61,7 +69,6 @@ from items.models import ItemStatus, ItemType, OwnedItem  # noqa: E402
 from items.services import ItemService  # noqa: E402
 from locations.models import Location  # noqa: E402
 from locations.services import LocationService  # noqa: E402
-from minNow.auth import dev_mode, issue_dev_token  # noqa: E402
 from users.models import User  # noqa: E402
 
 CLERK_ID_PREFIX = "bench_run_"
@@ -70,10 +77,10 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 SERVER_START_SECONDS = 30
 WARM_UP_REQUESTS = 10
 
-ROOTS = ["Home", "Garage", "Office", "Storage Unit"]
-# Three room names contain "room", so /api/locations/search?q=room finds them and their shelves.
-ROOMS = ["Living Room", "Bedroom", "Store Room", "Kitchen", "Hallway", "Attic", "Cellar"]
-SHELVES_PER_ROOM = 6  # 4 roots x (1 + 7 rooms x (1 + 6 shelves)) = 200 locations
+ROOTS = ["Home", "Storage Unit"]
+# Two room names contain "room", so /api/locations/search?q=room finds them and their shelves.
+ROOMS = ["Living Room", "Bedroom", "Kitchen", "Attic"]
+SHELVES_PER_ROOM = 5  # 2 roots x (1 + 4 rooms x (1 + 5 shelves)) = 50 locations
 ITEMS = [
     ("Winter Coat", ItemType.CLOTHING_ACCESSORIES, ItemStatus.KEEP),
     ("Laptop", ItemType.TECHNOLOGY, ItemStatus.KEEP),
@@ -88,13 +95,19 @@ ITEMS = [
 ]
 UNPLACED_ITEMS = 2  # the last two items have no location
 
+# (name, path, authenticated, budget: the least share of /healthz's throughput it must reach). `{item}` is the
+# id of the bench user's first item.
 GET_SCENARIOS = [
-    ("GET /healthz", "/healthz", False),
-    ("GET /api/items", "/api/items", True),
-    ("GET /api/locations/tree", "/api/locations/tree", True),
-    ("GET /api/locations/search?q=room", "/api/locations/search?q=room", True),
+    ("GET /healthz", "/healthz", False, None),
+    ("GET /api/items", "/api/items", True, 0.60),
+    ("GET /api/items/{id}", "/api/items/{item}", True, 0.75),
+    ("GET /api/badges/donated", "/api/badges/donated", True, 0.75),
+    ("GET /api/locations/tree", "/api/locations/tree", True, 0.50),
+    ("GET /api/locations", "/api/locations", True, 0.50),
+    ("GET /api/locations/search?q=room", "/api/locations/search?q=room", True, 0.60),
 ]
 CYCLE_SCENARIO = "POST + DELETE /api/items (cycles)"
+P99_BUDGET_MS = 50
 
 
 def log(message: str) -> None:
@@ -109,7 +122,7 @@ def remove_user_data(user: User) -> None:
 
 
 def seed() -> tuple[User, list[Location]]:
-    """A fresh bench user with 10 items placed in a 200-location tree; returns the user and its shelves."""
+    """A fresh bench user with 10 items placed in a 50-location tree; returns the user and its shelves."""
     for leftover in User.objects.filter(clerk_id__startswith=CLERK_ID_PREFIX):
         remove_user_data(leftover)
     clerk_id = f"{CLERK_ID_PREFIX}{uuid.uuid4().hex[:12]}"
@@ -134,7 +147,7 @@ def seed() -> tuple[User, list[Location]]:
             status=status,
             item_received_date=now - timedelta(days=90 * (index + 1)),
             last_used=now - timedelta(days=index),
-            current_location_id=shelves[index * 7].pk if placed else None,  # spread over rooms and roots
+            current_location_id=shelves[index * 5].pk if placed else None,  # spread over rooms and roots
         )
     return user, shelves
 
@@ -214,6 +227,58 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_ms: float = math.nan  # server CPU (user + system, all gunicorn processes) per operation
+    queries: int | None = None  # queries one operation runs, counted in process
+    budget: float | None = None  # the least share of /healthz's throughput
+
+
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU time so far of gunicorn's master and its live workers (Linux /proc)."""
+    pids = [server.pid]
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    except OSError:
+        return math.nan
+    pids += [int(pid) for pid in children]
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        if pid == server.pid:
+            ticks += int(fields[13]) + int(fields[14])  # cutime, cstime: workers that exited (recycled)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def count_queries(token: str, item_id: str, shelf_id: str) -> dict[str, int]:
+    """Queries each scenario's operation runs, through Django's test client in this process."""
+    from django.db import reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    counts = {}
+    for name, path, _auth, _budget in GET_SCENARIOS:
+        client.get(path.format(item=item_id))  # the first request of a process connects and caches
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path.format(item=item_id))
+        counts[name] = len(queries)
+    now = timezone.now().isoformat()
+    body = {
+        "name": "Bench Item",
+        "picture_url": "📦",
+        "item_type": ItemType.OTHER,
+        "item_received_date": now,
+        "last_used": now,
+    }
+    with CaptureQueriesContext(connection) as queries:
+        created = client.post("/api/items", {**body, "current_location_id": shelf_id}, content_type="application/json")
+        client.delete(f"/api/items/{created.json()['id']}")
+    counts[CYCLE_SCENARIO] = len(queries)
+    reset_queries()
+    return counts
 
 
 def request(conn: http.client.HTTPConnection, method: str, path: str, headers: dict, body: str | None = None):
@@ -353,30 +418,61 @@ def warm_up(port: int, operations: dict[str, Callable[[http.client.HTTPConnectio
     conn.close()
 
 
-def measure(port: int, token: str, shelf_id: str, connections: int, duration: int, python_only: bool) -> list[Result]:
-    wrk = None if python_only else shutil.which("wrk")
+def measure(
+    server: subprocess.Popen, port: int, token: str, item_id: str, shelf_id: str, args: argparse.Namespace
+) -> list[Result]:
+    """One run: every scenario once, with the server CPU it cost."""
+    wrk = None if args.python_only else shutil.which("wrk")
     auth = {"Authorization": f"Bearer {token}"}
-    operations = {name: get_operation(path, auth if needs_auth else {}) for name, path, needs_auth in GET_SCENARIOS}
+    paths = {
+        name: (path.format(item=item_id), auth if needs_auth else {}) for name, path, needs_auth, _ in GET_SCENARIOS
+    }
+    operations = {name: get_operation(path, headers) for name, (path, headers) in paths.items()}
     operations[CYCLE_SCENARIO] = cycle_operation(auth, shelf_id)
     warm_up(port, operations)
 
     results = []
-    for name, path, needs_auth in GET_SCENARIOS:
+    for name, _path, _auth, budget in [*GET_SCENARIOS, (CYCLE_SCENARIO, None, True, None)]:
         log(f"measuring {name} ...")
-        if wrk:
-            url = f"http://127.0.0.1:{port}{path}"
+        cpu_before = server_cpu_seconds(server)
+        numbers = None
+        if wrk and name != CYCLE_SCENARIO:
+            path, headers = paths[name]
             try:
-                numbers = wrk_load(wrk, url, auth if needs_auth else {}, connections, duration)
-                results.append(Result(name, "wrk", *numbers))
-                continue
+                numbers, generator = (
+                    wrk_load(wrk, f"http://127.0.0.1:{port}{path}", headers, args.connections, args.duration),
+                    "wrk",
+                )
             except (RuntimeError, subprocess.TimeoutExpired) as exc:
                 log(f"warning: {exc}; using the Python generator instead")
-        numbers = python_load(port, operations[name], connections, duration)
-        results.append(Result(name, "python", *numbers))
-    log(f"measuring {CYCLE_SCENARIO} ...")
-    numbers = python_load(port, operations[CYCLE_SCENARIO], connections, duration)
-    results.append(Result(CYCLE_SCENARIO, "python", *numbers))
+        if numbers is None:
+            numbers, generator = python_load(port, operations[name], args.connections, args.duration), "python"
+        cpu = server_cpu_seconds(server) - cpu_before
+        operations_done = numbers[0] * args.duration
+        cpu_ms = cpu * 1000 / operations_done if operations_done else math.nan
+        results.append(Result(name, generator, *numbers, cpu_ms=cpu_ms, budget=budget))
     return results
+
+
+def median_results(runs: list[list[Result]], queries: dict[str, int]) -> list[Result]:
+    """Per scenario, the median of each number over the runs (errors are summed)."""
+    merged = []
+    for results in zip(*runs, strict=True):
+        first = results[0]
+        merged.append(
+            Result(
+                first.scenario,
+                first.generator,
+                statistics.median(r.rate for r in results),
+                statistics.median(r.p50_ms for r in results),
+                statistics.median(r.p99_ms for r in results),
+                sum(r.errors for r in results),
+                statistics.median(r.cpu_ms for r in results),
+                queries.get(first.scenario),
+                first.budget,
+            )
+        )
+    return merged
 
 
 # --- Report -------------------------------------------------------------------------------------
@@ -384,40 +480,52 @@ def number(value: float, digits: int) -> str:
     return "-" if math.isnan(value) else f"{value:.{digits}f}"
 
 
-def print_report(results: list[Result], header: str) -> None:
+def print_report(results: list[Result], header: str, runs: list[list[Result]]) -> None:
+    healthz = results[0].rate
     print(header)
     print()
-    print("| scenario | generator | requests/s | p50 ms | p99 ms | errors |")
-    print("|---|---|---|---|---|---|")
+    print(f"Medians of {len(runs)} run(s). Budget: share of /healthz's requests/s, and p99 under {P99_BUDGET_MS} ms.")
+    print()
+    print("| scenario | requests/s | share of /healthz | budget | p50 ms | p99 ms | CPU ms/req | queries | errors |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
+        share = r.rate / healthz if healthz else math.nan
+        budget = "-" if r.budget is None else f">= {r.budget:.2f} {'met' if share >= r.budget else 'MISSED'}"
         print(
-            f"| {r.scenario} | {r.generator} | {number(r.rate, 1)} | {number(r.p50_ms, 2)} "
-            f"| {number(r.p99_ms, 2)} | {r.errors} |"
+            f"| {r.scenario} | {number(r.rate, 1)} | {number(share, 2)} | {budget} | {number(r.p50_ms, 2)} "
+            f"| {number(r.p99_ms, 2)} | {number(r.cpu_ms, 2)} | {'-' if r.queries is None else r.queries} "
+            f"| {r.errors} |"
         )
+    if len(runs) > 1:
+        print()
+        print("Per run, requests/s (share of /healthz):")
+        for index, run in enumerate(runs, 1):
+            cells = ", ".join(f"{r.scenario} {r.rate:.0f} ({r.rate / run[0].rate:.2f})" for r in run)
+            print(f"- run {index}: {cells}")
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario (default 10)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
+    parser.add_argument("--runs", type=int, default=3, help="repeat every scenario this many times (default 3)")
     parser.add_argument("--python-only", action="store_true", help="use the Python generator even if wrk is found")
     args = parser.parse_args()
-    if args.duration < 1 or args.connections < 1:
-        parser.error("--duration and --connections must be at least 1")
+    if args.duration < 1 or args.connections < 1 or args.runs < 1:
+        parser.error("--duration, --connections and --runs must be at least 1")
     return args
 
 
 def main() -> int:
     args = parse_args()
-    if not dev_mode():
-        log("bench/run.py needs development tokens: run with DEBUG=True and PROD=False")
-        return 2
     log("migrating ...")
     call_command("migrate", "--noinput", verbosity=0)
     log("seeding the bench user ...")
     user, shelves = seed()
     try:
-        token = issue_dev_token(user)
+        token = clerk_key.token_for(user.clerk_id)
+        item_id = str(OwnedItem.objects.filter(user=user).order_by("created_at").values_list("pk", flat=True)[0])
+        queries = count_queries(token, item_id, str(shelves[0].pk))
         items, locations = OwnedItem.objects.filter(user=user).count(), Location.objects.filter(user=user).count()
         search_hits = Location.objects.filter(user=user, full_path__icontains="room").count()
         database = f"{connection.vendor} ({Path(str(connection.settings_dict['NAME'])).name})"
@@ -435,9 +543,13 @@ def main() -> int:
                 log(server_log.read()[-4000:])
                 return 1
             try:
-                results = measure(port, token, str(shelves[0].pk), args.connections, args.duration, args.python_only)
+                runs = []
+                for index in range(args.runs):
+                    log(f"run {index + 1} of {args.runs}")
+                    runs.append(measure(server, port, token, item_id, str(shelves[0].pk), args))
             finally:
                 stop_server(server)
+            results = median_results(runs, queries)
             if any(r.errors for r in results):
                 server_log.seek(0)
                 log("some requests failed; the end of gunicorn's output:")
@@ -450,7 +562,7 @@ def main() -> int:
         f"gunicorn: {WORKERS} workers, {config}; connections: {args.connections}, duration: {args.duration} s "
         f"per scenario; seeded {items} items, {locations} locations; q=room matches {search_hits}"
     )
-    print_report(results, header)
+    print_report(results, header, runs)
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from items import selectors
@@ -28,31 +28,27 @@ from items.schemas import (
 )
 from items.services import CheckupService, ItemService
 from minNow.errors import responses
+from minNow.rendering import trusted
 
 router = Router(tags=["Items"])
 checkups_router = Router(tags=["Checkups"])
 
 
 @router.get("/items", response=responses({200: list[ItemOut]}, 400), summary="List the caller's items")
-def list_items(request: HttpRequest, response: HttpResponse, filters: Query[ItemFilters]):
+def list_items(request: HttpRequest, filters: Query[ItemFilters]):
     items = selectors.items_for_user(
         request.auth, status=filters.status, item_type=filters.item_type, q=filters.q, location_id=filters.location_id
     )
-    if filters.limit is None and not filters.offset:
-        page = list(items)
-        total = len(page)
-    else:
-        total = items.count()
-        end = None if filters.limit is None else filters.offset + filters.limit
-        page = list(items[filters.offset : end])
+    page, total = selectors.item_page(items, limit=filters.limit, offset=filters.offset)
+    response = trusted(page)
     response["X-Total-Count"] = str(total)
-    return page
+    return response
 
 
 @router.post("/items", response=responses({201: ItemOut}, 400), summary="Create an item")
 def create_item(request: HttpRequest, payload: ItemIn):
     item = ItemService.create_item(user=request.auth, **payload.model_dump())
-    return Status(201, item)
+    return trusted(selectors.item_json(item), status=201)
 
 
 @router.get("/items/stats", response=responses({200: ItemStatsOut}), summary="Item count and remaining slots")
@@ -70,12 +66,13 @@ def search_items(request: HttpRequest, filters: Query[ItemSearchIn]):
 # Fixed paths above this line: `/items/{item_id}` would otherwise take "search" or "stats" for an id.
 @router.get("/items/{item_id}", response=responses({200: ItemOut}, 400, 404), summary="Get an item")
 def get_item(request: HttpRequest, item_id: UUID):
-    return ItemService.get_item(user=request.auth, item_id=item_id)
+    return trusted(selectors.item_for_user(request.auth, item_id))
 
 
 @router.put("/items/{item_id}", response=responses({200: ItemOut}, 400, 404), summary="Update an item")
 def update_item(request: HttpRequest, item_id: UUID, payload: ItemUpdateIn):
-    return ItemService.update_item(user=request.auth, item_id=item_id, **payload.model_dump(exclude_unset=True))
+    item = ItemService.update_item(user=request.auth, item_id=item_id, **payload.model_dump(exclude_unset=True))
+    return trusted(selectors.item_json(item))
 
 
 @router.delete("/items/{item_id}", response=responses({204: None}, 400, 404), summary="Delete an item")
@@ -88,7 +85,7 @@ def delete_item(request: HttpRequest, item_id: UUID):
     "/badges/donated", response=responses({200: dict[str, list[BadgeOut]]}), summary="Giver badges per item type"
 )
 def donated_badges(request: HttpRequest):
-    return selectors.donated_badges(request.auth)
+    return trusted(selectors.donated_badges(request.auth))
 
 
 @checkups_router.get("/checkups", response=responses({200: list[CheckupOut]}, 400), summary="List checkups")

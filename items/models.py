@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -80,13 +81,31 @@ class TimeSpan:
     def total_months(self) -> int:
         return self.years * 12 + self.months
 
+    def as_json(self) -> dict[str, int | str]:
+        return {"years": self.years, "months": self.months, "days": self.days, "description": self.description}
+
     @classmethod
     def from_dates(cls, start: datetime, end: datetime) -> TimeSpan:
-        """Calendar difference: whole years, then months, then days; zero when start is after end."""
+        """Calendar difference: whole years, then months, then days; zero when start is after end.
+
+        The same answer as `relativedelta(end, start)` (a month added to Jan 31 is Feb 28 or 29), computed
+        directly: a list computes two spans per item, and relativedelta's general machinery was a tenth
+        of the items list's time."""
         if start >= end:
             return cls(0, 0, 0)
-        delta = relativedelta(end, start)
-        return cls(delta.years, delta.months, delta.days)
+        months = (end.year - start.year) * 12 + end.month - start.month
+        anchor = _add_months(start, months)
+        while anchor > end:
+            months -= 1
+            anchor = _add_months(start, months)
+        return cls(months // 12, months % 12, (end - anchor).days)
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    """`moment` plus whole months on the calendar, the day clipped to the month's last."""
+    year, month = divmod(moment.month - 1 + months, 12)
+    year += moment.year
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @dataclass(frozen=True)
@@ -163,28 +182,6 @@ class OwnedItem(models.Model):
     @property
     def location_path(self) -> str | None:
         return self.current_location.full_path if self.current_location_id else None
-
-    @property
-    def ownership_duration(self) -> TimeSpan:
-        return TimeSpan.from_dates(self.item_received_date, timezone.now())
-
-    @property
-    def last_used_duration(self) -> TimeSpan:
-        return TimeSpan.from_dates(self.last_used, timezone.now())
-
-    @property
-    def months_owned(self) -> int:
-        return self.ownership_duration.total_months
-
-    @property
-    def ownership_duration_goal_progress(self) -> float:
-        return round(min(self.months_owned / self.ownership_duration_goal_months, 1.0), 2)
-
-    @property
-    def keep_badge_progress(self) -> list[dict]:
-        return badge_progress(
-            KEEP_BADGE_TIERS, item_type=self.item_type, value=self.months_owned, noun="Keeper", unit="months"
-        )
 
 
 class Checkup(models.Model):

@@ -20,13 +20,14 @@ from locations.schemas import (
 )
 from locations.services import LocationService
 from minNow.errors import responses
+from minNow.rendering import trusted
 
 router = Router(tags=["Locations"])
 
 
 @router.get("/locations", response=responses({200: list[LocationOut]}), summary="All locations, by path")
 def list_locations(request: HttpRequest):
-    return selectors.locations_for_user(request.auth)
+    return trusted(selectors.locations_for_user(request.auth))
 
 
 @router.post("/locations", response=responses({201: LocationOut}, 400), summary="Create a location")
@@ -37,12 +38,12 @@ def create_location(request: HttpRequest, payload: LocationIn):
 
 @router.get("/locations/tree", response=responses({200: list[LocationTreeNode]}), summary="The location tree")
 def location_tree(request: HttpRequest):
-    return selectors.location_tree(request.auth)
+    return trusted(selectors.location_tree(request.auth))
 
 
 @router.get("/locations/search", response=responses({200: list[LocationSearchOut]}, 400), summary="Search locations")
 def search_locations(request: HttpRequest, query: Query[LocationSearchQuery]):
-    return selectors.search_locations(request.auth, query.q)
+    return trusted(selectors.search_locations(request.auth, query.q))
 
 
 @router.get("/locations/{location_id}", response=responses({200: LocationOut}, 400, 404), summary="Get a location")

@@ -27,27 +27,20 @@ def location_for_user(user: User, location_id: UUID) -> Location:
     return location
 
 
-def locations_for_user(user: User) -> list[Location]:
-    return list(with_item_count(Location.objects.filter(user=user)).order_by("full_path"))
+LOCATION_COLUMNS = ("id", "slug", "display_name", "full_path", "parent_id", "level", "item_count")
+
+
+def locations_for_user(user: User) -> list[dict[str, Any]]:
+    """Every location of the user as JSON (LocationOut), by path."""
+    locations = with_item_count(Location.objects.filter(user=user)).order_by("full_path")
+    return list(locations.values(*LOCATION_COLUMNS, "created_at", "updated_at"))
 
 
 def location_tree(user: User) -> list[dict[str, Any]]:
     """Root nodes with nested `children`, siblings ordered by display name. A node whose parent chain does
     not reach a root (which the tree's invariants rule out) is left out rather than failing the request."""
     locations = with_item_count(Location.objects.filter(user=user)).order_by("display_name", "full_path")
-    nodes = {
-        location.id: {
-            "id": location.id,
-            "slug": location.slug,
-            "display_name": location.display_name,
-            "full_path": location.full_path,
-            "level": location.level,
-            "parent_id": location.parent_id,
-            "item_count": location.item_count,
-            "children": [],
-        }
-        for location in locations
-    }
+    nodes = {row["id"]: {**row, "children": []} for row in locations.values(*LOCATION_COLUMNS)}
     roots: list[dict[str, Any]] = []
     for node in nodes.values():
         if node["parent_id"] is None:
@@ -57,14 +50,15 @@ def location_tree(user: User) -> list[dict[str, Any]]:
     return roots
 
 
-def search_locations(user: User, query: str) -> list[Location]:
+def search_locations(user: User, query: str) -> list[dict[str, Any]]:
     """Locations whose path or name contains `query` (`living room` also finds `living-room`)."""
     matches = Q(full_path__icontains=query) | Q(display_name__icontains=query)
     slug = slugify(query, allow_unicode=True)
     if slug:
         matches |= Q(full_path__icontains=slug)
-    results = list(with_item_count(Location.objects.filter(user=user).filter(matches)).order_by("full_path"))
-    names: dict[Any, list[str]] = {location.id: [] for location in results}
+    locations = with_item_count(Location.objects.filter(user=user).filter(matches)).order_by("full_path")
+    results = list(locations.values("id", "slug", "display_name", "full_path", "level", "item_count"))
+    names: dict[Any, list[str]] = {location["id"]: [] for location in results}
     if names:
         item_model = Location._meta.get_field("items").related_model
         rows = (
@@ -78,6 +72,4 @@ def search_locations(user: User, query: str) -> list[Location]:
         )
         for location_id, name in rows:
             names[location_id].append(name)
-    for location in results:
-        location.item_names = names[location.id]
-    return results
+    return [{**location, "item_names": names[location["id"]]} for location in results]

@@ -18,6 +18,7 @@ from locations.api import router as locations_router
 from minNow.auth import ClerkAuth, dev_only
 from minNow.dev import router as dev_router
 from minNow.errors import BODY_TOO_LARGE, DATABASE_UNAVAILABLE, DomainError, RateLimited, field_name
+from minNow.rendering import OrjsonRenderer
 from users.api import router as users_router
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ api = NinjaAPI(
     auth=ClerkAuth(),
     docs_decorator=dev_only,
     urls_namespace="api",
+    renderer=OrjsonRenderer(),
 )
 
 

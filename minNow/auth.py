@@ -22,7 +22,7 @@ from ninja.security import HttpBearer
 
 from minNow import clerk
 from users.models import User
-from users.services import update_profile, user_for_clerk_id
+from users.services import update_profile, user_by_clerk_id, user_for_clerk_id
 
 logger = logging.getLogger(__name__)
 
@@ -209,7 +209,7 @@ def user_from_claims(claims: dict[str, Any]) -> User:
     """The user a verified token belongs to, created on first sight and refreshed from its claims."""
     subject = claims["sub"]
     profile = _profile_from_claims(claims)
-    user = User.objects.filter(clerk_id=subject).first()
+    user = user_by_clerk_id(subject)
     if user is None:
         user = user_for_clerk_id(subject, **profile)
     else:

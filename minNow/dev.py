@@ -12,7 +12,7 @@ from pydantic import AfterValidator
 
 from items.models import ItemStatus, ItemType
 from items.schemas import ItemOut
-from items.selectors import items_for_user
+from items.selectors import item_page, items_for_user
 from minNow.auth import dev_only, issue_dev_token
 from minNow.errors import responses
 from minNow.schemas import Text
@@ -70,4 +70,5 @@ class DevItemFilters(Schema):
 
 @router.get("/auth/items", response=responses({200: list[ItemOut]}, 400, 404), summary="The caller's items")
 def dev_items(request: HttpRequest, filters: Query[DevItemFilters]):
-    return list(items_for_user(request.auth, status=filters.status, item_type=filters.item_type))
+    items = items_for_user(request.auth, status=filters.status, item_type=filters.item_type)
+    return item_page(items, limit=None, offset=0)[0]

@@ -184,7 +184,9 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue behind one another instead of failing with "database is locked"; the test
     # database is a file (one per test process) so that threads and worker processes in
-    # concurrency tests see each other's commits.
+    # concurrency tests see each other's commits. Connections are kept between requests, as on
+    # PostgreSQL: opening one and running its PRAGMAs cost about 1 ms per request.
+    _database["CONN_MAX_AGE"] = 60
     _database["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

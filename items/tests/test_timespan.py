@@ -133,3 +133,14 @@ def test_364_days_from_new_year_is_described_as_0y_11m():
 )
 def test_description_always_has_both_years_and_months(span, description):
     assert span.description == description
+
+
+@given(moments, moments)
+def test_from_dates_equals_relativedelta(start, end):
+    """The direct computation gives exactly what dateutil's relativedelta(end, start) gives."""
+    span = TimeSpan.from_dates(start, end)
+    if start >= end:
+        assert span == TimeSpan(0, 0, 0)
+    else:
+        delta = relativedelta(end, start)
+        assert span == TimeSpan(delta.years, delta.months, delta.days)
