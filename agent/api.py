@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from agent import services
-from agent.schemas import AgentBatchIn, AgentBatchOut, AgentItemOut, AgentPromptIn
+from agent import min_search, services
+from agent.schemas import AgentBatchIn, AgentBatchOut, AgentItemOut, AgentPromptIn, QueryIn, QueryOut
 from minNow.errors import responses
 
 router = Router(tags=["Agent"])
@@ -24,6 +24,11 @@ def add_item(request: HttpRequest, payload: AgentPromptIn):
 )
 def add_item_batch(request: HttpRequest, payload: AgentBatchIn):
     return services.add_items(request.auth, payload.prompts)
+
+
+@router.post("/query-agent", response=responses({200: QueryOut}, 400, 502), summary="Ask Min Search about your things")
+def query_agent(request: HttpRequest, payload: QueryIn):
+    return min_search.ask(request.auth, payload.query)
 
 
 # Paths used by earlier clients; kept working, left out of the documentation.

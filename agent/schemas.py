@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from items.schemas import ItemOut
+from items.schemas import ItemOut, ItemSearchOut
 from minNow.schemas import Text
 
 Prompt = Text(max_length=1000)
@@ -21,6 +21,22 @@ class AgentBatchIn(Schema):
     prompts: dict[Text(max_length=100), Prompt] = Field(
         ..., description="Prompts by a key of your choice; at most AGENT_MAX_BATCH and your remaining slots"
     )
+
+
+class QueryIn(Schema):
+    query: Text(max_length=500) = Field(..., description="A question about your things, e.g. “where is my passport?”")
+
+
+class QueryAnswerOut(Schema):
+    message: str
+
+
+class QueryOut(Schema):
+    success: bool
+    response: QueryAnswerOut
+    results: list[ItemSearchOut] = Field(description="The item search results the answer was built from")
+    conversation_id: str
+    elapsed_time_ms: int
 
 
 class AgentItemOut(Schema):

@@ -83,7 +83,7 @@ from users.models import User  # noqa: E402
 CLERK_ID_PREFIX = "bench_profile_"
 WARM_UP_REQUESTS = 20
 DEFAULT_PATHS = ["/healthz", "/api/items", "/api/items/{item}", "/api/badges/donated", "/api/locations/tree"]
-DEFAULT_PATHS += ["/api/locations", "/api/locations/search?q=room"]
+DEFAULT_PATHS += ["/api/locations", "/api/locations/search?q=room", "/api/items/search?q=room", "/api/search?q=room"]
 ROOTS = ["Home", "Garage"]
 ROOMS = ["Living Room", "Bedroom", "Kitchen", "Store Room"]  # three match q=room
 SHELVES_PER_ROOM = 5  # 2 roots x (1 + 4 rooms x (1 + 5 shelves)) = 50 locations

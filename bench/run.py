@@ -105,6 +105,8 @@ GET_SCENARIOS = [
     ("GET /api/locations/tree", "/api/locations/tree", True, 0.50),
     ("GET /api/locations", "/api/locations", True, 0.50),
     ("GET /api/locations/search?q=room", "/api/locations/search?q=room", True, 0.60),
+    ("GET /api/items/search?q=room", "/api/items/search?q=room", True, 0.60),
+    ("GET /api/search?q=room", "/api/search?q=room", True, 0.60),
 ]
 CYCLE_SCENARIO = "POST + DELETE /api/items (cycles)"
 P99_BUDGET_MS = 50

@@ -29,6 +29,7 @@ from items.schemas import (
 from items.services import CheckupService, ItemService
 from minNow.errors import responses
 from minNow.rendering import trusted
+from search import selectors as search
 
 router = Router(tags=["Items"])
 checkups_router = Router(tags=["Checkups"])
@@ -37,7 +38,12 @@ checkups_router = Router(tags=["Checkups"])
 @router.get("/items", response=responses({200: list[ItemOut]}, 400), summary="List the caller's items")
 def list_items(request: HttpRequest, filters: Query[ItemFilters]):
     items = selectors.items_for_user(
-        request.auth, status=filters.status, item_type=filters.item_type, q=filters.q, location_id=filters.location_id
+        request.auth,
+        status=filters.status,
+        item_type=filters.item_type,
+        q=filters.q,
+        location_id=filters.location_id,
+        include_sublocations=filters.include_sublocations,
     )
     page, total = selectors.item_page(items, limit=filters.limit, offset=filters.offset)
     response = trusted(page)
@@ -57,10 +63,10 @@ def item_stats(request: HttpRequest):
 
 
 @router.get(
-    "/items/search", response=responses({200: list[ItemSearchOut]}, 400), summary="Search the caller's items by name"
+    "/items/search", response=responses({200: list[ItemSearchOut]}, 400), summary="Search items by name, type or place"
 )
 def search_items(request: HttpRequest, filters: Query[ItemSearchIn]):
-    return selectors.search_items(request.auth, q=filters.q)
+    return trusted(search.search_items(request.auth, filters.q))
 
 
 # Fixed paths above this line: `/items/{item_id}` would otherwise take "search" or "stats" for an id.

@@ -6,11 +6,14 @@ import calendar
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from search.text import SearchTextField
 
 
 class ItemType(models.TextChoices):
@@ -157,6 +160,8 @@ class OwnedItem(models.Model):
         "locations.Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
     location_updated_at = models.DateTimeField(null=True, blank=True)
+    # Folded name and type label (search/text.py), kept by every save and bulk_create.
+    search_text = SearchTextField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -178,6 +183,14 @@ class OwnedItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is not None and {"name", "item_type"} & set(kwargs["update_fields"]):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def search_source(self) -> str:
+        return f"{self.name} {ItemType(self.item_type).label if self.item_type in ItemType.values else ''}"
 
     @property
     def location_path(self) -> str | None:

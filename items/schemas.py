@@ -111,13 +111,16 @@ class ItemFilters(Schema):
     status: ItemStatus | None = None
     item_type: ItemType | None = None
     q: Text(max_length=255) | None = Field(None, description="Name contains (case-insensitive)")
-    location_id: UUID | None = Field(None, description="Items placed directly at this location")
+    location_id: UUID | None = Field(None, description="Items placed at this location")
+    include_sublocations: bool = Field(False, description="With location_id: also items anywhere below it")
     limit: int | None = Field(None, ge=1, le=100)
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class ItemSearchIn(Schema):
-    q: Text(max_length=255) = Field(description="Words to look for in item names")
+    q: Text(max_length=255) = Field(
+        description="Words that must each start a word of the item's name, type or place (any case or accents)"
+    )
 
 
 class ItemSearchOut(Schema):

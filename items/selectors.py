@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from items.models import (
@@ -20,6 +20,7 @@ from items.models import (
     TimeSpan,
     badge_progress,
 )
+from locations.models import Location
 from minNow.errors import NotFound
 from users.models import User
 
@@ -45,7 +46,10 @@ def items_for_user(
     item_type: str | None = None,
     q: str | None = None,
     location_id: UUID | None = None,
+    include_sublocations: bool = False,
 ) -> QuerySet[OwnedItem]:
+    """The caller's items, newest first, filtered. `location_id` with `include_sublocations` also takes the
+    items anywhere below that place (one query more, for the place's path); another user's place finds none."""
     items = OwnedItem.objects.filter(user=user).select_related("current_location")
     if status:
         items = items.filter(status=status)
@@ -53,7 +57,12 @@ def items_for_user(
         items = items.filter(item_type=item_type)
     if q:
         items = items.filter(name__icontains=q)
-    if location_id:
+    if location_id and include_sublocations:
+        path = Location.objects.filter(user=user, pk=location_id).values_list("full_path", flat=True).first()
+        if path is None:
+            return items.none()
+        items = items.filter(Q(current_location_id=location_id) | Q(current_location__full_path__startswith=f"{path}/"))
+    elif location_id:
         items = items.filter(current_location_id=location_id)
     return items.order_by("-created_at", "-id")
 
@@ -109,23 +118,6 @@ def item_for_user(user: User, item_id: UUID) -> dict[str, Any]:
     if fields is None:
         raise NotFound("Item not found")
     return item_out(fields, timezone.now())
-
-
-SEARCH_LIMIT = 50
-
-
-def search_items(user: User, *, q: str, limit: int = SEARCH_LIMIT) -> list[dict]:
-    """The caller's items whose name holds every word of `q`: names that start with `q` first, then by name."""
-    words = q.split()
-    matches = OwnedItem.objects.filter(user=user)
-    for word in words:
-        matches = matches.filter(name__icontains=word)
-    rank = Case(When(name__istartswith=q, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return list(
-        matches.annotate(rank=rank, location_path=F("current_location__full_path"))
-        .order_by("rank", "name", "id")
-        .values("id", "name", "picture_url", "item_type", "status", "current_location_id", "location_path")[:limit]
-    )
 
 
 def donated_badges(user: User) -> dict[str, list[dict]]:

@@ -12,6 +12,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
+from search.text import SearchTextField, indexed
+
 MAX_DEPTH = 10  # levels 0..9
 MAX_PATH_LENGTH = 500
 MAX_NAME_LENGTH = 100
@@ -43,6 +45,8 @@ class Location(models.Model):
     slug = models.CharField(max_length=MAX_NAME_LENGTH)
     full_path = models.CharField(max_length=MAX_PATH_LENGTH)
     level = models.PositiveSmallIntegerField(default=0)
+    # The folded path (search/text.py), kept by every save; a move or rename refreshes the subtree's too.
+    search_text = SearchTextField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,7 +88,14 @@ class Location(models.Model):
         self.full_path = child_path(parent, self.slug)
         self.level = parent.level + 1 if parent else 0
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "slug", "full_path", "level", "updated_at"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "slug",
+                "full_path",
+                "level",
+                "search_text",
+                "updated_at",
+            }
         with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
             moved = stored_path is not None and (stored_path, stored_level) != (self.full_path, self.level)
@@ -94,9 +105,18 @@ class Location(models.Model):
                         Value(self.full_path), Substr("full_path", len(stored_path) + 1), output_field=CharField()
                     ),
                     level=F("level") + (self.level - stored_level),
+                    # Folding splits at "/", so a descendant's folded path is the folded parent path plus the rest.
+                    search_text=Concat(
+                        Value(self.search_text),
+                        Substr("search_text", len(indexed(stored_path)) + 1),
+                        output_field=CharField(),
+                    ),
                     updated_at=timezone.now(),
                 )
         self._stored = (self.full_path, self.level)
+
+    def search_source(self) -> str:
+        return self.full_path
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Location:

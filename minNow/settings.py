@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "locations",
     "items",
     "agent",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,7 @@ OPENAI_API_KEY = env_str("OPENAI_API_KEY")
 OPENAI_BASE_URL = env_url("OPENAI_BASE_URL")
 OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-4.1-mini")
 AGENT_MAX_BATCH = env_int("AGENT_MAX_BATCH", 20, minimum=1, maximum=100)
+QUERY_AGENT_DAILY_LIMIT = env_int("QUERY_AGENT_DAILY_LIMIT", 100, minimum=1, maximum=1_000_000)
 
 # --- Items ------------------------------------------------------------------------------------
 MAX_ITEMS_PER_USER = env_int("MAX_ITEMS_PER_USER", 10, minimum=1)

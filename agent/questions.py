@@ -1,0 +1,200 @@
+"""Min Search without a language model: a question's intent, subject, place and statuses, answered from
+the search selectors.
+
+A question is read as four parts, any of which may be missing: what is asked (where something is, what
+a place holds, a count), the things it is about ("the camping stove", "books"), a place ("in the
+garage") and statuses ("giving away", "donating"). The parts become one query over the caller's items;
+the intent only decides how the answer is worded. Nothing in the question can widen the query beyond
+the caller's own items.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, Q
+
+from items.models import ItemStatus, OwnedItem
+from search.selectors import ITEM_RESULT_FIELDS, matching_items, search_locations
+from search.text import fold
+from users.models import User
+
+MAX_LISTED = 25
+
+PLACE_WORDS = {"in", "inside", "on", "at", "under", "within"}
+STATUS_PHRASES = [
+    (re.compile(r"\b(?:give|gives|giving|given|gave|gift|gifting|getting rid|get rid|rid of)\b"), ItemStatus.GIVE),
+    (re.compile(r"\b(?:donat\w*|charity)\b"), ItemStatus.DONATE),
+    (re.compile(r"\b(?:keeping|kept|marked keep)\b"), ItemStatus.KEEP),
+]
+# "getting rid of" means either way out of the house.
+EITHER_WAY_OUT = re.compile(r"\b(?:getting rid|get rid|rid of|giving away or donating|give away or donate)\b")
+COUNT = re.compile(r"^(?:how many|how much|count|number of)\b|\bhow many\b")
+UNPLACED = re.compile(
+    r"\b(?:(?:no|without an?|dont have an?|do not have an?|doesnt have an?|havent got an?)\s+"
+    r"(?:location|place|spot|home)|not placed|unplaced|nowhere)\b"
+)
+CONTENTS_OF = re.compile(r"\b(?:contents|content) of\b")
+# Words that ask rather than name: questions, pronouns, verbs of having and finding, status words.
+# fmt: off
+STOP_WORDS = {
+    "a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those", "some", "any",
+    "all", "every", "each", "of", "for", "to", "and", "or", "with", "where", "wheres", "whats", "what", "which",
+    "who", "whose", "how", "many", "much", "is", "are", "was", "were", "be", "being", "been", "am", "do", "does",
+    "did", "i", "me", "we", "us", "you", "it", "its", "there", "theres", "here", "have", "has", "had", "own",
+    "owns", "got", "get", "getting", "still", "find", "found", "locate", "located", "put", "left", "keep", "kept",
+    "keeping", "store", "stored", "storing", "placed", "place", "lie", "lying", "sitting", "sit", "can",
+    "could", "would", "should", "will", "please", "tell", "show", "list", "give", "giving", "given", "gave", "gift",
+    "donate", "donating", "donated", "donation", "charity", "rid", "away", "marked", "status", "items", "item",
+    "things", "thing", "stuff", "everything", "anything", "something", "nothing", "inside", "in", "on", "at",
+    "under", "within", "plan", "planning", "want", "going", "go", "count", "number", "total", "currently", "right",
+    "now", "also", "else", "again", "so", "just", "yet", "r", "u", "ur", "im", "ive", "id", "dont", "doesnt",
+    "havent", "hasnt", "isnt", "arent", "whered", "whatre", "spot", "anywhere", "somewhere"
+}
+# fmt: on
+
+
+@dataclass
+class Answer:
+    """A short message for the person, and the item search results it was built from."""
+
+    message: str
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Question:
+    intent: str  # "where", "contents" or "count"
+    subject: list[str]  # stemmed, for the search
+    said: list[str]  # the subject's words as asked, for the answer
+    place: list[str]
+    statuses: list[str]
+    unplaced: bool
+
+
+def stem(word: str) -> str:
+    """A shorter prefix for plurals, so "books" also finds "Book" and "supplies" "Supply"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+def read(question: str) -> Question:
+    text = fold(question)
+    unplaced = bool(UNPLACED.search(text))
+    tokens = CONTENTS_OF.sub("in", UNPLACED.sub(" ", text)).split()
+    statuses = _statuses(text)
+    place = _place_phrase(tokens)
+    place_tokens = set(place)
+    said = [token for token in tokens if token not in STOP_WORDS and token not in place_tokens]
+    subject = [stem(token) for token in said]
+    intent = "count" if COUNT.search(text) else "contents" if place and not subject else "where"
+    return Question(intent, subject, said, place, statuses, unplaced)
+
+
+def _statuses(text: str) -> list[str]:
+    if EITHER_WAY_OUT.search(text):
+        return [ItemStatus.GIVE, ItemStatus.DONATE]
+    return [status for pattern, status in STATUS_PHRASES if pattern.search(text)]
+
+
+def _place_phrase(tokens: list[str]) -> list[str]:
+    """The content words after the last "in/on/at ..." ("in bin a" -> bin a; "in the garage am I" -> garage)."""
+    starts = [index for index, token in enumerate(tokens) if token in PLACE_WORDS]
+    if not starts:
+        return []
+    phrase: list[str] = []
+    for token in tokens[starts[-1] + 1 :]:
+        short_label = phrase and len(token) == 1 and token != "i"  # "bin a", "shelf 2"
+        if token in STOP_WORDS and not short_label:
+            if phrase:
+                break
+            continue
+        phrase.append(token)
+    return phrase
+
+
+def answer_question(user: User, query: str) -> Answer:
+    question = read(query)
+    place = None
+    if question.place:
+        places = search_locations(user, " ".join(question.place), limit=1)
+        if places:
+            place = places[0]
+        elif question.intent == "contents":
+            return Answer(f"I couldn't find a place called “{' '.join(question.place)}”.")
+        else:
+            question.subject += [stem(word) for word in question.place]
+            question.said += question.place
+    if not (question.subject or place or question.statuses or question.unplaced):
+        return Answer("Tell me what to look for, for example “where is my passport?” or “what's in the garage?”.")
+
+    if question.subject:
+        items = matching_items(user, " ".join(question.subject))
+    else:
+        items = OwnedItem.objects.filter(user=user).annotate(location_path=F("current_location__full_path"))
+        items = items.order_by("current_location__full_path", "name", "id")
+    if place:
+        path = place["full_path"]
+        items = items.filter(Q(current_location_id=place["id"]) | Q(current_location__full_path__startswith=f"{path}/"))
+    if question.statuses:
+        items = items.filter(status__in=question.statuses)
+    if question.unplaced:
+        items = items.filter(current_location__isnull=True)
+    rows = list(items.values(*ITEM_RESULT_FIELDS))
+    if question.intent == "where" and not place and not question.statuses:
+        rows = _same_head_noun(rows, question.subject)
+    return Answer(_message(question, place, rows), rows[:MAX_LISTED])
+
+
+def _same_head_noun(rows: list[dict[str, Any]], subject: list[str]) -> list[dict[str, Any]]:
+    """For "where is the drill?": the items whose name ends in that noun ("Cordless Drill"), when there are
+    any, rather than every item that merely starts with it ("Drill Bits")."""
+    head = subject[-1]
+    named = [row for row in rows if fold(row["name"]).split()[-1:] and fold(row["name"]).split()[-1].startswith(head)]
+    return named or rows
+
+
+def _where(row: dict[str, Any]) -> str:
+    status = "" if row["status"] == ItemStatus.KEEP else f" (marked {row['status']})"
+    place = f"in {row['location_path']}" if row["location_path"] else "not placed in any location"
+    return f"{row['name']}{status}: {place}"
+
+
+def _listing(rows: list[dict[str, Any]]) -> str:
+    lines = [f"- {_where(row)}" for row in rows[:MAX_LISTED]]
+    if len(rows) > MAX_LISTED:
+        lines.append(f"- and {len(rows) - MAX_LISTED} more")
+    return "\n".join(lines)
+
+
+def _message(question: Question, place: dict[str, Any] | None, rows: list[dict[str, Any]]) -> str:
+    what = _describe(question, place)
+    if not rows:
+        if place and not question.subject and not question.statuses:
+            return f"Nothing is stored in {place['full_path']} or the places inside it."
+        return f"I couldn't find {_describe(question, place, noun='anything')} among your things."
+    if question.intent == "count":
+        noun = what.replace("things", "thing", 1) if len(rows) == 1 else what
+        return f"You have {len(rows)} {noun}:\n{_listing(rows)}"
+    if len(rows) == 1 and question.intent == "where":
+        return f"{_where(rows[0])}."
+    return f"{len(rows)} {what}:\n{_listing(rows)}"
+
+
+def _describe(question: Question, place: dict[str, Any] | None, noun: str = "things") -> str:
+    """The things asked about, in words: "things matching “drill” in home/garage marked Give"."""
+    parts = [f"{noun} matching “{' '.join(question.said)}”" if question.said else noun]
+    if place:
+        parts.append(f"in {place['full_path']} (and the places inside it)")
+    if question.unplaced:
+        parts.append("not placed in any location")
+    if question.statuses:
+        parts.append("marked " + " or ".join(question.statuses))
+    return " ".join(parts)

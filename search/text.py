@@ -1,0 +1,73 @@
+"""The text that searches compare: folded (lower case, no accents, no punctuation) and word-separated.
+
+Items and locations keep a folded copy of what they are found by (`search_text`), so a search is a few
+LIKE conditions that behave the same on SQLite and PostgreSQL (docs/design.md, "Finding things").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.db import models
+
+_NOT_WORD = re.compile(r"[^\w]+|_")
+
+
+def fold(text: str) -> str:
+    """`"Café Table (Kid's)"` -> `"cafe table kids"`: lower case, accents and apostrophes dropped, every other
+    non-word character a word break."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_NOT_WORD.sub(" ", letters.replace("'", "").replace("\u2019", "")).split())
+
+
+def words(query: str) -> list[str]:
+    """The folded words of a search query, in order, without repeats."""
+    return list(dict.fromkeys(fold(query).split()))
+
+
+def indexed(text: str) -> str:
+    """What is stored for `text`: its folded words, each preceded by a space, so that " word" (LIKE
+    '% word%') matches the start of any word."""
+    folded = fold(text)
+    return f" {folded}" if folded else ""
+
+
+class SearchTextField(models.CharField):
+    """A folded copy of what the model instance is found by, recomputed from `instance.search_source()`
+    whenever the instance is saved or bulk-created."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 600)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        source = getattr(model_instance, "search_source", None)
+        if source is None:  # a migration's historical model: it sets the value itself
+            return getattr(model_instance, self.attname)
+        value = indexed(source())[: self.max_length]
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def trigram_index(table: str, name: str) -> tuple[str, str]:
+    """SQL creating and dropping a pg_trgm GIN index on `table.search_text` (it serves LIKE '%...%')."""
+    return (
+        f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX IF NOT EXISTS {name} ON {table} "
+        f"USING gin (search_text gin_trgm_ops)",
+        f"DROP INDEX IF EXISTS {name}",
+    )
+
+
+def postgres_only(sql: str) -> Any:
+    """A migration step that runs `sql` on PostgreSQL and does nothing elsewhere."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql)
+
+    return run
