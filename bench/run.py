@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import logging
 import math
 import os
 import re
@@ -59,6 +60,10 @@ os.environ["MAX_ITEMS_PER_USER"] = "1000000"
 import django  # noqa: E402
 
 django.setup()
+
+for handler in logging.getLogger().handlers + logging.getLogger("django").handlers:
+    if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
+        handler.setStream(sys.stderr)  # the app logs to stdout; keep stdout for the results
 
 import redis  # noqa: E402
 from django.core.management import call_command  # noqa: E402
