@@ -171,6 +171,11 @@ def test_every_frontend_call_works_cross_origin_with_credentials(live_server, de
         app.ok("PUT", item_path, {"current_location_id": hall["id"]})
         found = app.ok("GET", "/api/items/search?q=umbrella")["body"]
         assert [(item["name"], item["location_path"]) for item in found] == [("Red Umbrella", "home/hallway")]
+        # Min Search: the tab syncs when it opens, then asks.
+        assert app.ok("POST", "/api/sync-my-data")["body"]["success"] is True
+        answer = app.ok("POST", "/api/query-agent", {"query": "where is my umbrella?"})["body"]
+        assert answer["response"]["message"] == "Red Umbrella (marked Give): in home/hallway."
+        assert isinstance(answer["elapsed_time_ms"], int)
 
         # Refusal texts the picker shows.
         refused = app.ok("DELETE", f"/api/locations/{hall['id']}", status=400)
