@@ -19,8 +19,10 @@ from minNow.auth import ClerkAuth, dev_only
 from minNow.dev import router as dev_router
 from minNow.errors import BODY_TOO_LARGE, DATABASE_UNAVAILABLE, DomainError, RateLimited, field_name
 from minNow.rendering import OrjsonRenderer
+from portability.api import router as portability_router
 from search.api import router as search_router
 from users.api import router as users_router
+from users.webhooks import router as webhooks_router
 
 logger = logging.getLogger(__name__)
 
@@ -110,4 +112,6 @@ api.add_router("", checkups_router)
 api.add_router("", locations_router)
 api.add_router("", agent_router)
 api.add_router("", search_router)
+api.add_router("", portability_router)
+api.add_router("", webhooks_router)
 api.add_router("/dev", dev_router)

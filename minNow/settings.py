@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "items",
     "agent",
     "search",
+    "portability",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,7 @@ if PROD:
 CLERK_JWT_KEY = env_str("CLERK_JWT_KEY").replace("\\n", "\n")
 CLERK_JWKS_URL = env_url("CLERK_JWKS_URL")
 CLERK_SECRET_KEY = env_str("CLERK_SECRET_KEY")
+CLERK_WEBHOOK_SECRET = env_str("CLERK_WEBHOOK_SECRET")  # whsec_...; the webhook route answers 404 without it
 CLERK_API_URL = env_url("CLERK_API_URL", "https://api.clerk.com/v1")
 CLERK_ISSUER = env_str("CLERK_ISSUER")
 CLERK_AUTHORIZED_PARTIES = env_list("CLERK_AUTHORIZED_PARTIES", [])
