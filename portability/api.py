@@ -2,6 +2,53 @@
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from minNow.errors import responses
+from minNow.rendering import trusted
+from portability import services
+from portability.schemas import ExportDocumentOut, ImportResultOut
 
 router = Router(tags=["Your data"])
+
+Format = Literal["json", "csv"]
+_DOCUMENT = {"schema": {"$ref": "#/components/schemas/ExportDocumentOut"}}
+_CSV = {
+    "schema": {"type": "string"},
+    "example": ",".join(services.ITEM_FIELDS) + "\n",
+}
+
+
+@router.get(
+    "/export",
+    response=responses({200: ExportDocumentOut}, 400),
+    summary="Download all your data (JSON) or your items (CSV)",
+    openapi_extra={"responses": {200: {"content": {"text/csv": _CSV}}}},
+)
+def export_data(request: HttpRequest, format: Query[Format] = "json"):
+    return services.export_download(request.auth, format)
+
+
+@router.post(
+    "/import",
+    response=responses({200: ImportResultOut}, 400, 413),
+    summary="Import an export: a JSON document, or a CSV of items (format=csv or Content-Type text/csv)",
+    description="All or nothing: any invalid row is a 400 naming it, and nothing is written. Items that are "
+    "already yours (same id) are skipped, so importing the same file twice changes nothing.",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": _DOCUMENT, "text/csv": _CSV}},
+    },
+)
+def import_data(request: HttpRequest, format: Query[Format | None] = None):
+    csv_body = format == "csv" or (format is None and request.content_type == "text/csv")
+    try:
+        if csv_body:
+            result = services.import_csv(request.auth, request.body)
+        else:
+            result = services.import_json(request.auth, request.body)
+    except services.ImportRejected as exc:
+        return trusted({"detail": exc.detail, "errors": exc.errors}, status=400)
+    return trusted(result)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -21,3 +22,23 @@ class User(AbstractUser):
 
 def is_user_admin(user: User) -> bool:
     return bool(user.is_admin)
+
+
+class WebhookDelivery(models.Model):
+    """A webhook delivery already applied, by its Svix message id.
+
+    Svix keeps a message's id across its retries and resends, so the unique id is what makes a second
+    delivery of the same message a no-op: it is inserted in the same transaction as the delivery's effect,
+    and the database refuses the second insert even when both arrive at once. Rows are pruned once they are
+    older than users.webhooks.DELIVERY_RETENTION.
+    """
+
+    svix_id = models.CharField(max_length=255, unique=True)
+    event_type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "minnow_webhook_delivery"
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.svix_id}"

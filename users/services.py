@@ -1,4 +1,5 @@
-"""User use cases: creating users from Clerk ids or dev emails, updating profiles, locking, deleting."""
+"""User use cases: creating users from Clerk ids, Clerk webhooks or dev emails, updating profiles, locking,
+deleting."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import secrets
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
+from minNow import clerk
 from users.models import User
 
 
@@ -91,6 +94,55 @@ def sync_emails(emails: dict[str, str], *, dry_run: bool = False) -> list[tuple[
 
 
 def delete_user(user: User) -> None:
-    """Delete the user and everything that is theirs (items, locations, checkups) in one transaction."""
+    """Delete the user and everything that is theirs (items, locations, checkups) in one transaction.
+
+    The user lock comes first, so a write of theirs that is under way finishes (or waits and then finds no
+    user) instead of adding a row to a user being deleted. Deleting the user row cascades to everything
+    that points at it, including tables added later. Location.parent is RESTRICT, which Django's collector
+    allows here because every child goes with its parent; the database checks the foreign keys at commit
+    (Django declares them DEFERRABLE INITIALLY DEFERRED on SQLite and PostgreSQL), so the order in which
+    the tree's rows are deleted does not matter.
+    """
     with transaction.atomic():
+        lock_user(user)
         user.delete()
+
+
+# --- Clerk webhooks ---------------------------------------------------------------------------------
+def profile_from_clerk_webhook(clerk_user: dict[str, Any]) -> dict[str, Any]:
+    """User fields from a webhook's user object, which has the Backend API's shape. The object is the whole
+    current profile, so it counts as a sync and the next request does not fetch the profile again."""
+    profile = clerk.profile_from_clerk_user(clerk_user)
+    profile["email"] = profile["email"][:254]
+    profile["clerk_synced_at"] = timezone.now()
+    return profile
+
+
+def create_user_from_clerk(clerk_user: dict[str, Any]) -> User:
+    """The user of a `user.created` event, with its checkups; a user first seen through a token before the
+    event arrived is refreshed instead."""
+    profile = profile_from_clerk_webhook(clerk_user)
+    user = user_for_clerk_id(clerk_user["id"], **profile)
+    update_profile(user, profile)
+    return user
+
+
+def update_user_from_clerk(clerk_user: dict[str, Any]) -> User | None:
+    """Refresh the profile of a `user.updated` event's user; None when there is no such user. An unknown user
+    is not created: they are on their first sign-in, and a late update of an account already deleted must
+    not bring it back."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(clerk_id=clerk_user["id"]).first()
+        if user is not None:
+            update_profile(user, profile_from_clerk_webhook(clerk_user))
+        return user
+
+
+def delete_user_by_clerk_id(clerk_id: str) -> bool:
+    """Delete the user of a `user.deleted` event as DELETE /api/me does; False when there is no such user."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(clerk_id=clerk_id).first()
+        if user is None:
+            return False
+        delete_user(user)
+        return True
