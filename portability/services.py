@@ -28,6 +28,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from items.models import Checkup, OwnedItem
+from items.selectors import ITEM_COLUMNS
 from items.services import refuse_over_item_limit
 from locations.models import MAX_DEPTH, MAX_NAME_LENGTH, MAX_PATH_LENGTH, Location, location_slug
 from minNow.errors import BadRequest
@@ -39,19 +40,9 @@ from users.services import lock_user, update_profile
 
 FORMATS = ("json", "csv")
 CONTENT_TYPES = {"json": JSON_CONTENT_TYPE, "csv": "text/csv; charset=utf-8"}
-# The CSV's columns, which are also the keys (in this order) of an item in the JSON document.
-ITEM_FIELDS = (
-    "id",
-    "name",
-    "picture_url",
-    "item_type",
-    "status",
-    "item_received_date",
-    "last_used",
-    "ownership_duration_goal_months",
-    "location_path",
-    "location_updated_at",
-)
+# The CSV's columns, which are also the keys (in this order) of an item in the JSON document: the API's item
+# columns with the place given by its path, which means the same in another account.
+ITEM_FIELDS = tuple("location_path" if column == "current_location_id" else column for column in ITEM_COLUMNS)
 _STORED_ITEM_FIELDS = tuple(field for field in ITEM_FIELDS if field != "location_path")
 FETCH_CHUNK = 2000  # rows per round trip of a server-side cursor
 ROWS_PER_WRITE = 500  # rows per chunk of the streamed body: few, mid-sized writes
