@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from minNow.errors import responses
-from minNow.rendering import trusted
 from portability import services
 from portability.schemas import ExportDocumentOut, ImportResultOut
 
@@ -43,12 +42,6 @@ def export_data(request: HttpRequest, format: Query[Format] = "json"):
     },
 )
 def import_data(request: HttpRequest, format: Query[Format | None] = None):
-    csv_body = format == "csv" or (format is None and request.content_type == "text/csv")
-    try:
-        if csv_body:
-            result = services.import_csv(request.auth, request.body)
-        else:
-            result = services.import_json(request.auth, request.body)
-    except services.ImportRejected as exc:
-        return trusted({"detail": exc.detail, "errors": exc.errors}, status=400)
-    return trusted(result)
+    if format == "csv" or (format is None and request.content_type == "text/csv"):
+        return services.import_csv(request.auth, request.body)
+    return services.import_json(request.auth, request.body)
