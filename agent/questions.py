@@ -180,12 +180,10 @@ def _message(question: Question, place: dict[str, Any] | None, rows: list[dict[s
         if place and not question.subject and not question.statuses:
             return f"Nothing is stored in {place['full_path']} or the places inside it."
         return f"I couldn't find {_describe(question, place, noun='anything')} among your things."
-    if question.intent == "count":
-        noun = what.replace("things", "thing", 1) if len(rows) == 1 else what
-        return f"You have {len(rows)} {noun}:\n{_listing(rows)}"
     if len(rows) == 1 and question.intent == "where":
         return f"{_where(rows[0])}."
-    return f"{len(rows)} {what}:\n{_listing(rows)}"
+    counted = f"{len(rows)} {what.replace('things', 'thing', 1) if len(rows) == 1 else what}:\n{_listing(rows)}"
+    return f"You have {counted}" if question.intent == "count" else counted
 
 
 def _describe(question: Question, place: dict[str, Any] | None, noun: str = "things") -> str:

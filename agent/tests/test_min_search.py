@@ -60,6 +60,12 @@ def test_whats_in_a_place_lists_everything_below_it(household, alice_api):
     assert "Passport" not in body["response"]["message"]
 
 
+def test_one_thing_is_one_thing(household, alice_api):
+    message = ask(alice_api, "what's on the shelf?")["response"]["message"]
+
+    assert message == "1 thing in home/garage/shelf (and the places inside it):\n- Camping Stove: in home/garage/shelf"
+
+
 def test_status_and_count_questions(household, alice_api):
     giving = ask(alice_api, "what am I giving away or donating?")["response"]["message"]
     books = ask(alice_api, "how many books do I have?")["response"]["message"]
