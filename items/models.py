@@ -63,6 +63,16 @@ class ItemStatus(models.TextChoices):
 
 
 GIVEN_STATUSES = (ItemStatus.GIVE, ItemStatus.DONATE)
+# The fields a person sets on an item (a create sends them, an update any of them), in the API's order.
+EDITABLE_ITEM_FIELDS = (
+    "name",
+    "picture_url",
+    "item_type",
+    "status",
+    "item_received_date",
+    "last_used",
+    "ownership_duration_goal_months",
+)
 
 
 class CheckupType(models.TextChoices):

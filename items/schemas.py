@@ -89,7 +89,9 @@ class BadgeOut(Schema):
     achieved: bool
 
 
-class ItemOut(Schema):
+class ItemFieldsOut(Schema):
+    """What every item answer starts with: its id and the fields a person sets."""
+
     id: UUID
     name: str
     picture_url: str
@@ -97,6 +99,9 @@ class ItemOut(Schema):
     status: ItemStatus
     item_received_date: datetime
     last_used: datetime
+
+
+class ItemOut(ItemFieldsOut):
     ownership_duration: TimeSpanOut
     last_used_duration: TimeSpanOut
     keep_badge_progress: list[BadgeOut]

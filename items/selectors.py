@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from items.models import (
     DONATED_BADGE_TIERS,
+    EDITABLE_ITEM_FIELDS,
     GIVEN_STATUSES,
     KEEP_BADGE_TIERS,
     Checkup,
@@ -25,18 +26,7 @@ from minNow.errors import NotFound
 from users.models import User
 
 # The stored fields an item's JSON is built from, and the location path beside them.
-ITEM_COLUMNS = (
-    "id",
-    "name",
-    "picture_url",
-    "item_type",
-    "status",
-    "item_received_date",
-    "last_used",
-    "ownership_duration_goal_months",
-    "current_location_id",
-    "location_updated_at",
-)
+ITEM_COLUMNS = ("id", *EDITABLE_ITEM_FIELDS, "current_location_id", "location_updated_at")
 
 
 def items_for_user(

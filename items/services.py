@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from items import selectors
-from items.models import Checkup, CheckupType, ItemStatus, OwnedItem
+from items.models import EDITABLE_ITEM_FIELDS, Checkup, CheckupType, ItemStatus, OwnedItem
 from items.reminders import build_reminder, reminder_item_count
 from locations.models import Location
 from locations.services import LocationService
@@ -22,15 +22,7 @@ from users.services import lock_user, update_profile
 
 ADMIN_REMAINING_SLOTS = 999
 TEST_EMAILS_PER_HOUR = 5
-ITEM_FIELDS = {
-    "name",
-    "picture_url",
-    "item_type",
-    "status",
-    "item_received_date",
-    "last_used",
-    "ownership_duration_goal_months",
-}
+ITEM_FIELDS = set(EDITABLE_ITEM_FIELDS)
 
 
 def _owned_location(user: User, location_id: UUID | None) -> Location | None:

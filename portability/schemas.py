@@ -9,8 +9,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from items.models import CheckupType, ItemStatus, ItemType
-from items.schemas import IntervalMonths, ItemDate, ItemIn
+from items.models import CheckupType
+from items.schemas import IntervalMonths, ItemDate, ItemFieldsOut, ItemIn
 from locations.models import MAX_PATH_LENGTH
 from locations.schemas import LocationName
 from minNow.schemas import Text
@@ -26,14 +26,7 @@ class ExportUserOut(Schema):
     email_notifications: bool
 
 
-class ExportItemOut(Schema):
-    id: UUID
-    name: str
-    picture_url: str
-    item_type: ItemType
-    status: ItemStatus
-    item_received_date: datetime
-    last_used: datetime
+class ExportItemOut(ItemFieldsOut):
     ownership_duration_goal_months: int
     location_path: str | None = Field(description="The full_path of the item's location; null when unplaced")
     location_updated_at: datetime | None
