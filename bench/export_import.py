@@ -39,16 +39,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minNow.settings")
+import harness  # bench/harness.py, beside this script
+
 # The bench user is an admin (no item limit), but the import's capacity check and any non-admin path
-# should not refuse either; the children inherit this.
-os.environ["MAX_ITEMS_PER_USER"] = "10000000"
-
-import django  # noqa: E402
-
-django.setup()
+# should not refuse either; the children inherit this. Child processes use development tokens (DEBUG on).
+harness.setup_django(production_tokens=False, MAX_ITEMS_PER_USER="10000000")
+log = harness.log
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -58,22 +54,13 @@ from django.urls import Resolver404, get_resolver, resolve  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from items.models import ItemStatus, ItemType, OwnedItem  # noqa: E402
-from locations.models import Location  # noqa: E402
 from minNow.auth import issue_dev_token  # noqa: E402
 from users.models import User  # noqa: E402
 
 CLERK_ID_PREFIX = "bench_export_"
 BATCH = 5000
 IMPORT_ITEMS = 1000
-ROOTS = ["Home", "Storage Unit"]
-ROOMS = ["Living Room", "Bedroom", "Kitchen", "Attic"]
-SHELVES_PER_ROOM = 5  # 2 roots x (1 + 4 rooms x (1 + 5 shelves)) = 50 locations
 UNPLACED_EVERY = 10  # every tenth item has no location
-
-
-def log(message: str) -> None:
-    """Progress goes to stderr, so stdout holds only the results."""
-    print(message, file=sys.stderr, flush=True)
 
 
 # --- Seeding ------------------------------------------------------------------------------------
@@ -81,17 +68,7 @@ def seed_user(label: str, items: int) -> User:
     """A fresh admin bench user with a 50-location tree and `items` items spread over it."""
     clerk_id = f"{CLERK_ID_PREFIX}{label}_{uuid.uuid4().hex[:10]}"
     user = User.objects.create(username=clerk_id, clerk_id=clerk_id, email=f"{clerk_id}@bench.invalid", is_admin=True)
-    places: list[Location] = []
-    for root_name in ROOTS:
-        root = Location.objects.create(user=user, display_name=root_name)
-        places.append(root)
-        for room_name in ROOMS:
-            room = Location.objects.create(user=user, display_name=room_name, parent=root)
-            places.append(room)
-            places += [
-                Location.objects.create(user=user, display_name=f"Shelf {n}", parent=room)
-                for n in range(1, SHELVES_PER_ROOM + 1)
-            ]
+    places = harness.seed_tree(user)
     now = timezone.now()
     types, statuses = ItemType.values, ItemStatus.values
     for start in range(0, items, BATCH):
@@ -114,12 +91,6 @@ def seed_user(label: str, items: int) -> User:
             batch_size=BATCH,
         )
     return user
-
-
-def remove_bench_users() -> None:
-    """Delete every bench user (this run's and any a crashed run left) with its items and locations."""
-    for user in User.objects.filter(clerk_id__startswith=CLERK_ID_PREFIX):
-        user.delete()
 
 
 # --- Measuring in a child process ---------------------------------------------------------------
@@ -158,7 +129,7 @@ def run_child(command: list[str]) -> Child:
         out, err = (stack.enter_context(tempfile.TemporaryFile("w+")) for _ in range(2))
         wrapped = [GNU_TIME, "-f", "%M", "-o", str(scratch / "rss"), *command] if GNU_TIME else command
         started = time.perf_counter()
-        process = subprocess.Popen(wrapped, cwd=ROOT, stdout=out, stderr=err)  # noqa: S603 (our own command)
+        process = subprocess.Popen(wrapped, cwd=harness.ROOT, stdout=out, stderr=err)  # noqa: S603 (our own command)
         _, status, usage = os.wait4(process.pid, 0)  # this child's rusage alone, unlike RUSAGE_CHILDREN
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -319,7 +290,7 @@ def main() -> int:
         return 0
     if not settings.DEBUG:
         log("DEBUG is off: dev tokens are refused, so the API rows will fail; unset PROD/DEBUG")
-    remove_bench_users()
+    harness.remove_bench_users(CLERK_ID_PREFIX)
     rows: list[Row] = []
     try:
         log(f"seeding {args.items:,} items ...")
@@ -357,7 +328,7 @@ def main() -> int:
             rows.append(Row("POST /api/import", f"{IMPORT_ITEMS:,}", None, None, None, "skipped: no such endpoint yet"))
     finally:
         log("removing the bench users ...")
-        remove_bench_users()
+        harness.remove_bench_users(CLERK_ID_PREFIX)
 
     print(
         f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "

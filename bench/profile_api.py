@@ -29,42 +29,27 @@ The test client disconnects Django's `close_old_connections` around its requests
 connects its own receiver, so connections close as in a server (with CONN_MAX_AGE 0, one new one per
 request; the output counts them). The rate limit stays on, too high to block, with the configured
 backend (REDIS_URL=redis://127.0.0.1:6379/0 includes Redis). Requests carry an RS256 token signed by
-a throwaway key given to the app as CLERK_JWT_KEY, with DEBUG off, as in production (bench/clerk_key.py).
+a throwaway key given to the app as CLERK_JWT_KEY, with DEBUG off, as in production (bench/harness.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
-import logging
-import os
+import pstats
 import re
 import sys
 import sysconfig
 import time
-import uuid
 from collections import defaultdict
-from datetime import timedelta
 from pathlib import Path
 
-import clerk_key  # bench/clerk_key.py, beside this script
+import harness  # bench/harness.py, beside this script
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minNow.settings")
-clerk_key.configure()  # production-mode requests: DEBUG off, RS256 tokens
-os.environ["MAX_ITEMS_PER_USER"] = "1000000"  # as in bench/run.py: the capacity check runs but never refuses
-os.environ["RATE_LIMIT_REQUESTS"] = "100000000"
-
-import cProfile  # noqa: E402
-import pstats  # noqa: E402
-
-import django  # noqa: E402
-
-django.setup()
-for handler in logging.getLogger().handlers + logging.getLogger("django").handlers:
-    if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
-        handler.setStream(sys.stderr)  # the app logs to stdout; keep stdout for the results
+# As in bench/run.py: the capacity check runs but never refuses, and the rate limit never blocks.
+harness.setup_django(MAX_ITEMS_PER_USER="1000000", RATE_LIMIT_REQUESTS="100000000")
+log = harness.log
 
 from django.core.management import call_command  # noqa: E402
 from django.core.signals import request_finished, request_started  # noqa: E402
@@ -72,11 +57,7 @@ from django.db import close_old_connections, connection  # noqa: E402
 from django.db.backends.signals import connection_created  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from items.models import ItemStatus, ItemType  # noqa: E402
-from items.services import ItemService  # noqa: E402
-from locations.services import LocationService  # noqa: E402
 from minNow import ratelimit  # noqa: E402
 from users.models import User  # noqa: E402
 
@@ -84,11 +65,6 @@ CLERK_ID_PREFIX = "bench_profile_"
 WARM_UP_REQUESTS = 20
 DEFAULT_PATHS = ["/healthz", "/api/items", "/api/items/{item}", "/api/badges/donated", "/api/locations/tree"]
 DEFAULT_PATHS += ["/api/locations", "/api/locations/search?q=room", "/api/items/search?q=room", "/api/search?q=room"]
-ROOTS = ["Home", "Garage"]
-ROOMS = ["Living Room", "Bedroom", "Kitchen", "Store Room"]  # three match q=room
-SHELVES_PER_ROOM = 5  # 2 roots x (1 + 4 rooms x (1 + 5 shelves)) = 50 locations
-ITEM_NAMES = ["Coat", "Laptop", "Drill", "Yoga Mat", "Board Game", "Cookbook", "Tent", "Lamp", "Frame", "Dog Bed"]
-PLACED_ITEMS = 8  # on the first shelf of each room; the last two items have no location
 
 # First match wins. Our own files are told apart from installed packages before PACKAGE_AREAS are tried.
 OUR_AREAS = [("auth", "minNow/auth.py"), ("rate limit", "minNow/ratelimit.py"), ("serialisation", "schemas.py")]
@@ -103,7 +79,7 @@ PACKAGE_AREAS = [
     ("django other", ("/django/",)),
 ]
 BUILTIN_AREAS = [("database", ("sqlite3", "psycopg", "CursorWrapper")), ("serialisation", ("pydantic_core", "orjson"))]
-PREFIXES = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"], str(ROOT)]
+PREFIXES = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"], str(harness.ROOT)]
 
 Func = tuple[str, int, str]  # pstats' (file, line, function name); built-ins have the file "~"
 
@@ -119,40 +95,11 @@ def time_gc(phase: str, info: dict) -> None:
         GC_SECONDS[0] += time.perf_counter() - GC_SECONDS[1]
 
 
-def log(message: str) -> None:
-    """Progress goes to stderr, so stdout holds only the results."""
-    print(message, file=sys.stderr, flush=True)
-
-
 def seed() -> tuple[User, str, str]:
-    """A fresh bench user with its items and locations: (user, first item's id, a location's id)."""
-    for leftover in User.objects.filter(clerk_id__startswith=CLERK_ID_PREFIX):
-        leftover.delete()
-    clerk_id = f"{CLERK_ID_PREFIX}{uuid.uuid4().hex[:12]}"
-    user = User.objects.create(username=clerk_id, clerk_id=clerk_id, email=f"{clerk_id}@bench.invalid")
-    first_shelves = []
-    for root_name in ROOTS:
-        root = LocationService.create(user=user, display_name=root_name)
-        for room_name in ROOMS:
-            room = LocationService.create(user=user, display_name=room_name, parent_id=root.pk)
-            for number in range(1, SHELVES_PER_ROOM + 1):
-                shelf = LocationService.create(user=user, display_name=f"Shelf {number}", parent_id=room.pk)
-                first_shelves += [shelf.pk] if number == 1 else []
-    now = timezone.now()
-    items = [
-        ItemService.create_item(
-            user=user,
-            name=name,
-            picture_url="📦",
-            item_type=list(ItemType)[index],  # ten different types
-            status=list(ItemStatus)[index % 3],  # keep, give, donate in turn
-            item_received_date=now - timedelta(days=90 * (index + 1)),
-            last_used=now - timedelta(days=index),
-            current_location_id=first_shelves[index] if index < PLACED_ITEMS else None,
-        )
-        for index, name in enumerate(ITEM_NAMES)
-    ]
-    return user, str(items[0].pk), str(first_shelves[0])
+    """A fresh bench user with the bench household: (user, first item's id, a location's id)."""
+    user = harness.bench_user(CLERK_ID_PREFIX)
+    places, items = harness.seed_household(user)
+    return user, str(items[0].pk), str(places[2].pk)
 
 
 def area_of(func: Func) -> str:
@@ -160,7 +107,7 @@ def area_of(func: Func) -> str:
     filename, _, name = func
     if filename == "~":
         return next((area for area, names in BUILTIN_AREAS if any(part in name for part in names)), "")
-    if filename.startswith(str(ROOT)) and "/.venv/" not in filename:
+    if filename.startswith(str(harness.ROOT)) and "/.venv/" not in filename:
         return next((area for area, suffix in OUR_AREAS if filename.endswith(suffix)), "our code")
     return next((area for area, parts in PACKAGE_AREAS if any(part in filename for part in parts)), "other")
 
@@ -258,7 +205,7 @@ def main() -> int:
     gc.callbacks.append(time_gc)
     try:
         paths = [path.replace("{item}", item).replace("{location}", location) for path in args.paths or DEFAULT_PATHS]
-        client = Client(headers={"Authorization": f"Bearer {clerk_key.token_for(user.clerk_id)}"})
+        client = Client(headers={"Authorization": f"Bearer {harness.token_for(user.clerk_id)}"})
         connection.close()  # start as a server process does, with no connection open
         for path in paths:
             log(f"warming up {path} ...")
@@ -268,8 +215,8 @@ def main() -> int:
         print(
             f"# Profile: {connection.vendor} ({Path(str(settings['NAME'])).name}, CONN_MAX_AGE "
             f"{settings['CONN_MAX_AGE']}), rate limit backend: {ratelimit.backend().name}; {args.requests} "
-            f"requests per path and measurement; seeded {len(ITEM_NAMES)} items, "
-            f"{len(ROOTS) * (1 + len(ROOMS) * (1 + SHELVES_PER_ROOM))} locations\n"
+            f"requests per path and measurement; seeded {len(harness.ITEMS)} items, "
+            f"{len(harness.ROOTS) * (1 + len(harness.ROOMS) * (1 + harness.SHELVES_PER_ROOM))} locations\n"
         )
         for path in paths:
             profile_path(client, args.method, path, args.requests, args.top)

@@ -20,7 +20,7 @@ production; the header line says whether it did.
 The rate limit stays on (Redis when one answers on 127.0.0.1:6379, else in process memory) with a
 limit too high to block, so its cost is measured. Requests carry an RS256 token signed by a throwaway
 key that the server gets as CLERK_JWT_KEY, and the server runs with DEBUG off, as in production
-(bench/clerk_key.py). The exit status is 0 whatever the speed; it is 1 only when gunicorn does not start.
+(bench/harness.py). The exit status is 0 whatever the speed; it is 1 only when gunicorn does not start.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import logging
 import math
 import os
 import re
@@ -40,65 +39,31 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
-import clerk_key  # bench/clerk_key.py, beside this script
+import harness  # bench/harness.py, beside this script
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minNow.settings")
-clerk_key.configure()  # production-mode requests: DEBUG off, RS256 tokens
 # The create+delete cycle briefly holds up to one extra item per connection on top of the 10 seeded
 # ones; lift the per-user item limit (for the seeding and the server) so the capacity check runs but
 # never refuses.
-os.environ["MAX_ITEMS_PER_USER"] = "1000000"
-
-import django  # noqa: E402
-
-django.setup()
-
-for handler in logging.getLogger().handlers + logging.getLogger("django").handlers:
-    if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
-        handler.setStream(sys.stderr)  # the app logs to stdout; keep stdout for the results
+harness.setup_django(MAX_ITEMS_PER_USER="1000000")
+log = harness.log
 
 import redis  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from items.models import ItemStatus, ItemType, OwnedItem  # noqa: E402
-from items.services import ItemService  # noqa: E402
+from items.models import ItemType, OwnedItem  # noqa: E402
 from locations.models import Location  # noqa: E402
-from locations.services import LocationService  # noqa: E402
-from users.models import User  # noqa: E402
 
 CLERK_ID_PREFIX = "bench_run_"
 WORKERS = 2
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SERVER_START_SECONDS = 30
 WARM_UP_REQUESTS = 10
-
-ROOTS = ["Home", "Storage Unit"]
-# Two room names contain "room", so /api/locations/search?q=room finds them and their shelves.
-ROOMS = ["Living Room", "Bedroom", "Kitchen", "Attic"]
-SHELVES_PER_ROOM = 5  # 2 roots x (1 + 4 rooms x (1 + 5 shelves)) = 50 locations
-ITEMS = [
-    ("Winter Coat", ItemType.CLOTHING_ACCESSORIES, ItemStatus.KEEP),
-    ("Laptop", ItemType.TECHNOLOGY, ItemStatus.KEEP),
-    ("Cordless Drill", ItemType.TOOLS_EQUIPMENT, ItemStatus.KEEP),
-    ("Yoga Mat", ItemType.FITNESS_EQUIPMENT, ItemStatus.GIVE),
-    ("Board Game", ItemType.TOYS_GAMES, ItemStatus.DONATE),
-    ("Cookbook", ItemType.BOOKS_MEDIA, ItemStatus.KEEP),
-    ("Tent", ItemType.OUTDOOR_GEAR, ItemStatus.KEEP),
-    ("Desk Lamp", ItemType.FURNITURE_APPLIANCES, ItemStatus.GIVE),
-    ("Picture Frame", ItemType.DECOR_ART, ItemStatus.DONATE),
-    ("Dog Bed", ItemType.PET_SUPPLIES, ItemStatus.KEEP),
-]
-UNPLACED_ITEMS = 2  # the last two items have no location
 
 # (name, path, authenticated, budget: the least share of /healthz's throughput it must reach). `{item}` is the
 # id of the bench user's first item.
@@ -115,48 +80,6 @@ GET_SCENARIOS = [
 ]
 CYCLE_SCENARIO = "POST + DELETE /api/items (cycles)"
 P99_BUDGET_MS = 50
-
-
-def log(message: str) -> None:
-    """Progress goes to stderr, so stdout holds only the results."""
-    print(message, file=sys.stderr, flush=True)
-
-
-# --- Seeding ------------------------------------------------------------------------------------
-def remove_user_data(user: User) -> None:
-    """Delete a bench user with its items and locations."""
-    user.delete()
-
-
-def seed() -> tuple[User, list[Location]]:
-    """A fresh bench user with 10 items placed in a 50-location tree; returns the user and its shelves."""
-    for leftover in User.objects.filter(clerk_id__startswith=CLERK_ID_PREFIX):
-        remove_user_data(leftover)
-    clerk_id = f"{CLERK_ID_PREFIX}{uuid.uuid4().hex[:12]}"
-    user = User.objects.create(username=clerk_id, clerk_id=clerk_id, email=f"{clerk_id}@bench.invalid")
-
-    shelves: list[Location] = []
-    for root_name in ROOTS:
-        root = LocationService.create(user=user, display_name=root_name)
-        for room_name in ROOMS:
-            room = LocationService.create(user=user, display_name=room_name, parent_id=root.pk)
-            for number in range(1, SHELVES_PER_ROOM + 1):
-                shelves.append(LocationService.create(user=user, display_name=f"Shelf {number}", parent_id=room.pk))
-
-    now = timezone.now()
-    for index, (name, item_type, status) in enumerate(ITEMS):
-        placed = index < len(ITEMS) - UNPLACED_ITEMS
-        ItemService.create_item(
-            user=user,
-            name=name,
-            picture_url="📦",
-            item_type=item_type,
-            status=status,
-            item_received_date=now - timedelta(days=90 * (index + 1)),
-            last_used=now - timedelta(days=index),
-            current_location_id=shelves[index * 5].pk if placed else None,  # spread over rooms and roots
-        )
-    return user, shelves
 
 
 # --- Server -------------------------------------------------------------------------------------
@@ -199,7 +122,7 @@ def start_server(port: int, env: dict[str, str], log_file) -> subprocess.Popen |
         "--bind",
         f"127.0.0.1:{port}",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
+    server = subprocess.Popen(command, cwd=harness.ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline and server.poll() is None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -528,18 +451,20 @@ def main() -> int:
     log("migrating ...")
     call_command("migrate", "--noinput", verbosity=0)
     log("seeding the bench user ...")
-    user, shelves = seed()
+    user = harness.bench_user(CLERK_ID_PREFIX)
+    places, seeded = harness.seed_household(user)
+    shelf_id = str(places[2].pk)  # the first shelf of the first room
     try:
-        token = clerk_key.token_for(user.clerk_id)
-        item_id = str(OwnedItem.objects.filter(user=user).order_by("created_at").values_list("pk", flat=True)[0])
-        queries = count_queries(token, item_id, str(shelves[0].pk))
+        token = harness.token_for(user.clerk_id)
+        item_id = str(seeded[0].pk)
+        queries = count_queries(token, item_id, shelf_id)
         items, locations = OwnedItem.objects.filter(user=user).count(), Location.objects.filter(user=user).count()
         search_hits = Location.objects.filter(user=user, full_path__icontains="room").count()
         database = f"{connection.vendor} ({Path(str(connection.settings_dict['NAME'])).name})"
         connection.close()  # the server has its own connections; keep none open while it runs
         use_redis = redis_answers()
         # gunicorn reads ./gunicorn.conf.py by default, as in production; say whether there is one.
-        config = "gunicorn.conf.py" if (ROOT / "gunicorn.conf.py").exists() else "no config file"
+        config = "gunicorn.conf.py" if (harness.ROOT / "gunicorn.conf.py").exists() else "no config file"
         port = free_port()
         with tempfile.TemporaryFile(mode="w+") as server_log:
             log(f"starting gunicorn on 127.0.0.1:{port} ...")
@@ -553,7 +478,7 @@ def main() -> int:
                 runs = []
                 for index in range(args.runs):
                     log(f"run {index + 1} of {args.runs}")
-                    runs.append(measure(server, port, token, item_id, str(shelves[0].pk), args))
+                    runs.append(measure(server, port, token, item_id, shelf_id, args))
             finally:
                 stop_server(server)
             results = median_results(runs, queries)
@@ -562,7 +487,7 @@ def main() -> int:
                 log("some requests failed; the end of gunicorn's output:")
                 log(server_log.read()[-4000:])
     finally:
-        remove_user_data(user)
+        user.delete()
 
     header = (
         f"database: {database}, rate limit backend: {'redis' if use_redis else 'memory'}, "
