@@ -56,13 +56,17 @@ def iter_users(page_size: int = 100) -> Iterator[list[dict[str, Any]]]:
         offset += page_size
 
 
+EMAIL_MAX_LENGTH = 254  # the local user's email column
+
+
 def primary_email(clerk_user: dict[str, Any]) -> str:
+    """The user object's primary email address (else its first), cut to what the email column holds."""
     addresses = clerk_user.get("email_addresses") or []
     primary_id = clerk_user.get("primary_email_address_id")
-    for address in addresses:
-        if address.get("id") == primary_id:
-            return address.get("email_address") or ""
-    return (addresses[0].get("email_address") or "") if addresses else ""
+    chosen = next((address for address in addresses if address.get("id") == primary_id), None)
+    if chosen is None and addresses:
+        chosen = addresses[0]
+    return ((chosen or {}).get("email_address") or "")[:EMAIL_MAX_LENGTH]
 
 
 def metadata_flag(metadata: Any, key: str) -> bool | None:

@@ -112,10 +112,7 @@ def delete_user(user: User) -> None:
 def profile_from_clerk_webhook(clerk_user: dict[str, Any]) -> dict[str, Any]:
     """User fields from a webhook's user object, which has the Backend API's shape. The object is the whole
     current profile, so it counts as a sync and the next request does not fetch the profile again."""
-    profile = clerk.profile_from_clerk_user(clerk_user)
-    profile["email"] = profile["email"][:254]
-    profile["clerk_synced_at"] = timezone.now()
-    return profile
+    return {**clerk.profile_from_clerk_user(clerk_user), "clerk_synced_at": timezone.now()}
 
 
 def create_user_from_clerk(clerk_user: dict[str, Any]) -> User:

@@ -277,6 +277,20 @@ def test_profile_sync_from_backend_api_runs_once_an_hour(pem_mode):
     assert user.clerk_synced_at is not None
 
 
+def test_profile_sync_cuts_an_overlong_email_to_the_column(pem_mode):
+    long_email = "a" * 300 + "@example.com"
+    payload = clerk_user_payload()
+    payload["email_addresses"][1]["email_address"] = long_email
+
+    with (
+        LoopbackServer(lambda request: Reply(200, payload)) as server,
+        override_settings(CLERK_SECRET_KEY="sk_test_abc", CLERK_API_URL=server.url),
+    ):
+        assert call(clerk_token()).status_code == 200
+
+    assert User.objects.get(clerk_id="user_2clerk").email == long_email[:254]
+
+
 def test_profile_sync_failure_never_fails_the_request(pem_mode):
     with (
         LoopbackServer(lambda request: Reply(500, {"errors": []})) as server,
