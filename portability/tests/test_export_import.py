@@ -26,8 +26,10 @@ from minNow.testing import (
     assert_validation_error,
     create_item,
     create_location,
+    item_payload,
     make_items,
     make_user,
+    run_together,
 )
 from users.models import User
 
@@ -629,3 +631,32 @@ def test_the_admin_action_needs_the_change_permission(alice: User) -> None:
     client = logged_in("viewer", "correct horse battery")
     response = client.post("/admin/users/user/", {"action": "export_data", "_selected_action": [alice.pk]})
     assert not getattr(response, "streaming", False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_imports_and_creates_never_pass_the_item_limit(alice: User) -> None:
+    """Two imports of 3 items and two single creates at once, for a user holding 5 of 10: the user lock
+    serialises them, so at most the limit is stored and every refusal is a 400 that wrote nothing."""
+    make_items(alice, 5)
+    imports = [document([item_row(f"Import {run} {n}") for n in range(3)]) for run in range(2)]
+
+    def import_(body: dict[str, Any]) -> int:
+        return api_for(alice).post("/api/import", body).status_code
+
+    def create(name: str) -> int:
+        return api_for(alice).post("/api/items", item_payload(name=name)).status_code
+
+    statuses = run_together(
+        lambda: import_(imports[0]), lambda: import_(imports[1]), lambda: create("One"), lambda: create("Two")
+    )
+
+    assert set(statuses) <= {200, 201, 400}
+    assert 400 in statuses  # 5 + 3 + 3 + 1 + 1 items asked for: something must be refused
+    names = set(OwnedItem.objects.filter(user=alice).values_list("name", flat=True))
+    assert len(names) <= 10
+    for run, status in enumerate(statuses[:2]):  # an import is all or nothing
+        imported = {f"Import {run} {n}" for n in range(3)}
+        assert imported <= names if status == 200 else not imported & names
+    for name, status in zip(("One", "Two"), statuses[2:], strict=True):
+        assert (name in names) == (status == 201)
+    assert len(names) == 5 + 3 * statuses[:2].count(200) + statuses[2:].count(201)
