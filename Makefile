@@ -1,8 +1,10 @@
-# make run: the API on SQLite with demo data at http://127.0.0.1:8000 (docs at /api/docs)
+# make run: the API on SQLite with demo data at http://127.0.0.1:8000 (docs at /api/docs);
+#   make run PORT=8010 serves on another port (the printed Swagger URL and curl line follow it)
 # make test: the test suite (set DATABASE_URL to run it against PostgreSQL)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 
 .PHONY: run test lint format bench profile
 
@@ -20,9 +22,9 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py load_location_fixtures --user-email demo@example.com
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(ARGS)

@@ -89,18 +89,48 @@ def _years_ago(match: re.Match[str], today: date) -> date:
     return today - relativedelta(months=round(months))
 
 
+# Numeric dates as browsers write them (`Date.toLocaleDateString()`): year first with dashes, slashes or dots
+# (2026-12-03 in Sweden and Canada, 2026/12/3 in Japan and China, "2026. 12. 3." in Korea); day first with dots or
+# dashes (3.12.2026 in Germany, 3-12-2026 in the Netherlands, "3. 12. 2026" in Czechia); day and month in either
+# order with slashes (12/3/2026 in the US, 03/12/2026 in Britain, France, Spain, Brazil and India).
+NUMERIC_DATE = re.compile(
+    r"\b(?:on\s+)?(?:(?P<year>\d{4})\s*(?P<year_sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=year_sep)\s*(?P<day>\d{1,2})"
+    r"|(?P<first>\d{1,2})\s*(?P<sep>[-/.])\s*(?P<second>\d{1,2})\s*(?P=sep)\s*(?P<last_year>\d{4}))\b"
+)
+# Directional marks some locales put around a date's separators (Arabic browsers write 3\u200f/12\u200f/2026).
+BIDI_MARKS = ("\u200e", "\u200f", "\u061c")
+# Language tags whose browsers write a numeric date month first (12/3/2026); everyone else writes the day first.
+_MONTH_FIRST_TAGS = {"en", "en-us", "en-ph", "en-as", "en-gu", "en-pr", "en-um", "en-vi", "en-mh", "en-mp"}
+_MONTH_FIRST_LANGUAGES = {"fil", "ceb", "chr"}
+
+
+def day_first_for(language_tag: str | None) -> bool | None:
+    """Whether a browser with this language (the first tag of Accept-Language) writes numeric dates day
+    first; None when no language is known."""
+    tag = (language_tag or "").split(",")[0].split(";")[0].strip().lower().replace("_", "-")
+    if not tag or tag == "*":
+        return None
+    return not (tag in _MONTH_FIRST_TAGS or tag.split("-")[0] in _MONTH_FIRST_LANGUAGES)
+
+
+def numeric_date(match: re.Match[str], today: date, day_first: bool | None) -> date | None:
+    """The date a NUMERIC_DATE match means. Year-first dates are year, month, day everywhere. Otherwise both
+    readings are weighed: the order the writer's locale uses first (`day_first`; without one, day first for dots
+    and dashes and month first for slashes, the web app's US default), then the other; the first that exists and
+    is not after tomorrow (somewhere on Earth it is already tomorrow) wins."""
+    if match["year"]:
+        return _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
+    year, first, second = int(match["last_year"]), int(match["first"]), int(match["second"])
+    prefer_day_first = match["sep"] != "/" if day_first is None else day_first
+    readings = [(second, first), (first, second)] if prefer_day_first else [(first, second), (second, first)]
+    valid = [day for day in (_safe_date(year, month, day) for month, day in readings) if day is not None]
+    return next((day for day in valid if day <= today + timedelta(days=1)), valid[0] if valid else None)
+
+
 # Each pattern resolves to a date given today's date. Earlier patterns win where phrases overlap. Where a pattern has a
 # group named "phrase", only that part is hidden from the item name ("had [my couch] for 3 years").
 DateResolver = Callable[[re.Match[str], date], date | None]
 _DATE_PATTERNS: list[tuple[re.Pattern[str], DateResolver]] = [
-    (
-        re.compile(r"\b(?:on\s+)?(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
-        lambda m, today: _safe_date(int(m["year"]), int(m["month"]), int(m["day"])),
-    ),
-    (  # numeric dates are US order, month first, as the web app writes them
-        re.compile(r"\b(?:on\s+)?(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
-        lambda m, today: _safe_date(int(m["year"]), int(m["month"]), int(m["day"])),
-    ),
     (
         re.compile(
             rf"\b(?:on\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE
@@ -202,9 +232,13 @@ def _overlaps(start: int, end: int, taken: list[Found]) -> bool:
     return any(start < found.end and found.start < end for found in taken)
 
 
-def find_dates(prompt: str, today: date) -> list[Found]:
-    """Every date phrase in the prompt, in reading order; the value is None when the date is invalid or future."""
+def find_dates(prompt: str, today: date, *, day_first: bool | None = None) -> list[Found]:
+    """Every date phrase in the prompt, in reading order; the value is None when the date is invalid or future.
+    `day_first` is how the writer's locale orders a numeric date's day and month, when known (see numeric_date)."""
     found: list[Found] = []
+    for match in NUMERIC_DATE.finditer(prompt):
+        value = numeric_date(match, today, day_first)
+        found.append(Found(*match.span(), value if value is not None and value <= today else None))
     for pattern, resolve in _DATE_PATTERNS:
         for match in pattern.finditer(prompt):
             start, end = match.span("phrase") if "phrase" in pattern.groupindex else match.span()

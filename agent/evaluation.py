@@ -9,23 +9,26 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from agent.dates import day_first_for
 from agent.parsing import ParsedItem
 
 PROMPTS_PATH = Path(__file__).resolve().parent / "eval" / "prompts.jsonl"
 FIELDS = ("name", "item_type", "status", "item_received_date", "ownership_duration_goal_months")
 
-Parser = Callable[[str, date], ParsedItem]
+Parser = Callable[..., ParsedItem]  # (prompt, today, *, day_first) -> ParsedItem
 
 
 @dataclass(frozen=True)
 class EvalCase:
     """One prompt, the date it is read on, and what a careful human would extract from it. `group` marks a kind
-    of prompt scored on its own as well (`quick_add`: the web app's fixed-shape prompts)."""
+    of prompt scored on its own as well (`quick_add`: the web app's fixed-shape prompts; `quick_add_locale`: the
+    same written by browsers in many locales); `locale` is the writer's browser language, when it matters."""
 
     prompt: str
     today: date
     expected: dict[str, Any]
     group: str = ""
+    locale: str = ""
 
 
 def load_cases(path: Path = PROMPTS_PATH) -> list[EvalCase]:
@@ -41,6 +44,7 @@ def load_cases(path: Path = PROMPTS_PATH) -> list[EvalCase]:
                 today=date.fromisoformat(row["today"]),
                 expected=row["expected"],
                 group=row.get("group", ""),
+                locale=row.get("locale", ""),
             )
         )
     return cases
@@ -65,7 +69,7 @@ def evaluate(parse: Parser, cases: Iterable[EvalCase], *, exact_names: bool = Fa
     total = 0
     for case in cases:
         total += 1
-        parsed = parse(case.prompt, case.today).model_dump()
+        parsed = parse(case.prompt, case.today, day_first=day_first_for(case.locale)).model_dump()
         for field in FIELDS:
             expected = _comparable(field, case.expected.get(field), exact_names=exact_names)
             actual = _comparable(field, parsed.get(field), exact_names=exact_names)

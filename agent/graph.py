@@ -48,14 +48,20 @@ class Failure:
 class AgentState(TypedDict, total=False):
     prompts: dict[str, str]
     today: date
+    day_first: bool | None
     parsed: dict[str, ParsedItem | Failure]
     fields: dict[str, dict[str, Any] | Failure]
     results: dict[str, OwnedItem | Failure]
 
 
 # --- Parsing: the LLM when configured, else rules ------------------------------------------------
-def system_prompt(today: date) -> str:
+def system_prompt(today: date, day_first: bool | None = None) -> str:
     types = ", ".join(ItemType.values)
+    order = {
+        True: "day/month/year",
+        False: "month/day/year",
+        None: "whichever of month/day/year or day/month/year gives a real date not after today (month first if both)",
+    }
     return f"""You turn one sentence about a personal possession into a structured item.
 Today's date is {today.isoformat()}.
 Allowed item_type values: {types}. Use Other when nothing fits.
@@ -66,17 +72,17 @@ articles, possessives or verbs ("a new white t-shirt" -> "White T-Shirt"). If th
 item, return name null.
 item_received_date: when the user got the item, as YYYY-MM-DD, resolving relative phrases against
 today's date ("yesterday", "3 months ago", "in March 2022", "for my birthday last year"). Never a date
-after today; null when the sentence does not say.
+after today; null when the sentence does not say. This person writes numeric dates as {order[day_first]}.
 ownership_duration_goal_months: how long the user wants to keep the item, in months ("at least 2
 years" -> 24); null when not said.
 picture_url: one emoji that fits the item.
 The MinNow app's Quick Add writes prompts of a fixed shape:
   Add a new item to keep: name '<name>', received <Month> <YYYY>
-  Add a new item to keep: name '<name>', start tracking today: <M/D/YYYY>
+  Add a new item to keep: name '<name>', start tracking today: <today's date as the browser writes it>
 optionally followed by ", ownership goal: <N> months". There the text between the quotes is the name exactly
 as typed (keep its case, apostrophes, digits, colons and accents; do not title-case or shorten it), status is
-Keep, "received <Month> <YYYY>" is the first day of that month, M/D/YYYY is month/day/year, and the goal is
-N months (null without the clause). Only item_type and picture_url are yours to choose for such a prompt."""
+Keep, "received <Month> <YYYY>" is the first day of that month, "start tracking today" is today's date, and the
+goal is N months (null without the clause). Only item_type and picture_url are yours to choose for such a prompt."""
 
 
 def default_chat_model() -> Any:
@@ -96,43 +102,43 @@ def _chat_model(model: str, api_key: str, base_url: str | None) -> Any:
     )
 
 
-def llm_parse(prompt: str, today: date, chat_model: Any = None) -> ParsedItem:
+def llm_parse(prompt: str, today: date, chat_model: Any = None, *, day_first: bool | None = None) -> ParsedItem:
     """Ask the chat model for a ParsedItem (structured output); any failure raises."""
     model = chat_model or default_chat_model()
     if model is None:
         raise RuntimeError("LLM parser needs OPENAI_API_KEY")
     structured = model.with_structured_output(ParsedItem)
-    result = structured.invoke([SystemMessage(system_prompt(today)), HumanMessage(prompt)])
+    result = structured.invoke([SystemMessage(system_prompt(today, day_first)), HumanMessage(prompt)])
     if not isinstance(result, ParsedItem):
         raise ValueError("The language model returned no item")
     return result
 
 
-def _parse_one(prompt: str, today: date, chat_model: Any) -> ParsedItem | Failure:
+def _parse_one(prompt: str, today: date, chat_model: Any, day_first: bool | None) -> ParsedItem | Failure:
     if chat_model is None:
         try:
-            return rules.parse_prompt(prompt, today)
+            return rules.parse_prompt(prompt, today, day_first=day_first)
         except Exception:  # a parser bug on one prompt must not fail the others of a batch
             logger.exception("Rule-based parser failed on a prompt")
             return Failure(400, NO_ITEM)
     try:
-        parsed = llm_parse(prompt, today, chat_model)
+        parsed = llm_parse(prompt, today, chat_model, day_first=day_first)
     except Exception as exc:  # timeouts, HTTP errors, malformed or invalid JSON: the provider failed
         logger.warning("Language model parse failed: %s", exc.__class__.__name__)
         return Failure(502, "The language model failed to answer; try again later")
     # What a Quick Add prompt states is read exactly; the model only chooses the type and the emoji there.
-    stated = quick_add_fields(prompt, today)
+    stated = quick_add_fields(prompt, today, day_first=day_first)
     return parsed if stated is None else parsed.model_copy(update=stated)
 
 
 def parse(state: AgentState, config: RunnableConfig) -> AgentState:
     chat_model = config.get("configurable", {}).get("chat_model") or default_chat_model()
-    prompts = state["prompts"]
+    prompts, context = state["prompts"], (state["today"], chat_model, state.get("day_first"))
     if chat_model is None or len(prompts) == 1:
-        parsed = {key: _parse_one(text, state["today"], chat_model) for key, text in prompts.items()}
+        parsed = {key: _parse_one(text, *context) for key, text in prompts.items()}
     else:
         with ThreadPoolExecutor(max_workers=min(PARSE_CONCURRENCY, len(prompts))) as pool:
-            futures = {key: pool.submit(_parse_one, text, state["today"], chat_model) for key, text in prompts.items()}
+            futures = {key: pool.submit(_parse_one, text, *context) for key, text in prompts.items()}
             parsed = {key: future.result() for key, future in futures.items()}
     return {"parsed": parsed}
 
@@ -255,10 +261,13 @@ def item_agent() -> Any:
     return graph.compile()
 
 
-def run_agent(user: Any, prompts: dict[str, str], *, chat_model: Any = None) -> dict[str, OwnedItem | Failure]:
-    """Parse, normalise and create one item per prompt; a result per key, in the prompts' order."""
+def run_agent(
+    user: Any, prompts: dict[str, str], *, chat_model: Any = None, day_first: bool | None = None
+) -> dict[str, OwnedItem | Failure]:
+    """Parse, normalise and create one item per prompt; a result per key, in the prompts' order. `day_first`:
+    how the person's locale orders a numeric date, when known."""
     state = item_agent().invoke(
-        {"prompts": prompts, "today": timezone.now().date()},
+        {"prompts": prompts, "today": timezone.now().date(), "day_first": day_first},
         config={"configurable": {"user": user, "chat_model": chat_model}},
     )
     return state["results"]

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from agent import vocabulary as vocab
-from agent.dates import Found, choose_received_date, find_dates, find_goal
+from agent.dates import BIDI_MARKS, Found, choose_received_date, find_dates, find_goal
 from agent.parsing import ParsedItem
 from agent.quick_add import quick_add_fields
 
@@ -450,19 +450,21 @@ def extract_name(prompt: str, hidden: list[Found]) -> str | None:
 # ---------------------------------------------------------------------------------------------------------------------
 def _normalise(prompt: str) -> str:
     replacements = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": " - "}
+    replacements |= dict.fromkeys(BIDI_MARKS, "")
     for typed, plain in replacements.items():
         prompt = prompt.replace(typed, plain)
     return re.sub(r"\s+", " ", prompt).strip()
 
 
-def parse_prompt(prompt: str, today: date) -> ParsedItem:
-    """Read one sentence about an item. Name, date and goal are None when not said; the rest always has a value."""
-    stated = quick_add_fields(prompt, today)
+def parse_prompt(prompt: str, today: date, *, day_first: bool | None = None) -> ParsedItem:
+    """Read one sentence about an item. Name, date and goal are None when not said; the rest always has a value.
+    `day_first` is how the writer's locale orders a numeric date, when known (agent.dates.numeric_date)."""
+    stated = quick_add_fields(prompt, today, day_first=day_first)
     if stated is not None:
         return _parse_quick_add(stated)
     text = _normalise(prompt)
     status = classify_status(text)
-    dates = find_dates(text, today)
+    dates = find_dates(text, today, day_first=day_first)
     goal = find_goal(text, dates)
     name = extract_name(text, dates + ([goal] if goal else []))
     item_type = classify_item_type(name, text)

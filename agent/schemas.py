@@ -51,5 +51,14 @@ class AgentBatchResult(Schema):
 
 
 class AgentBatchOut(Schema):
-    status: Literal["success", "partial", "error"]
+    status: Literal["success", "partial"] = Field(
+        description="success: every prompt added an item; partial: some did (a 200 either way, so a client that "
+        "reads only the status code cannot tell them apart: check `status` or each result)"
+    )
+    results: dict[str, AgentBatchResult]
+
+
+class AgentBatchErrorOut(Schema):
+    detail: str = Field(description="Each key and why it failed, e.g. `0: The prompt does not name an item`")
+    status: Literal["error"]
     results: dict[str, AgentBatchResult]

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from items import selectors
+from items.models import CheckupType
 from items.schemas import (
     BadgeOut,
     CheckupCreateIn,
@@ -144,7 +145,14 @@ def sync_preferences(request: HttpRequest, payload: SyncPreferencesIn):
 
 
 @checkups_router.post(
-    "/send-test-email", response=responses({200: TestEmailOut}, 400, 502), summary="Send yourself a reminder now"
+    "/send-test-email",
+    response=responses({200: TestEmailOut | list[TestEmailOut]}, 400, 502),
+    summary="Send yourself a reminder now",
+    description="With `{checkup_type}`: that reminder, answered as one object. Without a body (as the web app "
+    "calls it): both the keep and the give reminder, due or not, answered as a list of the same objects. "
+    "Either way one of your 5 test-email requests an hour; checkup dates are not moved.",
 )
-def send_test_email(request: HttpRequest, payload: TestEmailIn):
-    return CheckupService.send_checkup_email(request.auth, payload.checkup_type)
+def send_test_email(request: HttpRequest, payload: TestEmailIn | None = None):
+    if payload is None:
+        return CheckupService.send_checkup_emails(request.auth, [CheckupType.KEEP, CheckupType.GIVE])
+    return CheckupService.send_checkup_emails(request.auth, [payload.checkup_type])[0]

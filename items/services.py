@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -206,23 +207,28 @@ class CheckupService:
         return checkup
 
     @staticmethod
-    def send_checkup_email(user: User, checkup_type: str) -> dict[str, Any]:
-        """Send the keep or give reminder to the user now (the checkup's date is left alone), at most
-        TEST_EMAILS_PER_HOUR times an hour per user."""
+    def send_checkup_emails(user: User, checkup_types: Sequence[str]) -> list[dict[str, Any]]:
+        """Send these reminders (keep, give) to the user now, due or not; the checkups' dates are left alone. One
+        request of TEST_EMAILS_PER_HOUR an hour per user, whether it sends one reminder or both."""
         if not user.email:
             raise BadRequest("Your account has no email address")
         ratelimit.enforce(f"test-email:{user.pk}", limit=TEST_EMAILS_PER_HOUR, window=3600)
-        message = build_reminder(user, checkup_type, reminder_item_count(user, checkup_type))
-        try:
-            message.send()
-        except Exception as exc:
-            raise UpstreamError("The email provider failed to send the reminder") from exc
-        return {
-            "checkup_type": checkup_type,
-            "status": "sent",
-            "recipient_email": user.email,
-            "recipient_username": user.username,
-        }
+        sent = []
+        for checkup_type in checkup_types:
+            message = build_reminder(user, checkup_type, reminder_item_count(user, checkup_type))
+            try:
+                message.send()
+            except Exception as exc:
+                raise UpstreamError("The email provider failed to send the reminder") from exc
+            sent.append(
+                {
+                    "checkup_type": checkup_type,
+                    "status": "sent",
+                    "recipient_email": user.email,
+                    "recipient_username": user.username,
+                }
+            )
+        return sent
 
     @staticmethod
     def sync_preferences(*, user: User, interval_months: int, email_notifications: bool) -> list[Checkup]:

@@ -45,9 +45,7 @@ def _error(request: HttpRequest, detail: Any, status: int) -> HttpResponse:
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    errors = getattr(exc, "errors", None)  # a rejected import lists its rows as validation errors do
-    body = {"detail": exc.detail, **({"errors": errors} if errors else {})}
-    response = api.create_response(request, body, status=exc.status_code)
+    response = api.create_response(request, {"detail": exc.detail, **exc.extra}, status=exc.status_code)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response

@@ -11,13 +11,15 @@ from ninja import Schema
 
 
 class DomainError(Exception):
-    """An error the caller can act on; `status_code` is the HTTP status it maps to."""
+    """An error the caller can act on; `status_code` is the HTTP status it maps to. `extra` holds fields answered
+    beside `detail` (a rejected import's `errors`, a failed batch's `results`)."""
 
     status_code = 400
     default_detail = "Bad request"
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(self, detail: str | None = None, *, extra: dict[str, Any] | None = None) -> None:
         self.detail = self.default_detail if detail is None else detail
+        self.extra = extra or {}
         super().__init__(self.detail)
 
 

@@ -174,8 +174,8 @@ class ImportRejected(BadRequest):
         detail = "; ".join(f"{problem.where}: {problem.msg}" for problem in shown)
         if len(problems) > len(shown):
             detail += f" (and {len(problems) - len(shown)} more)"
-        self.errors = [{"loc": list(problem.loc), "msg": problem.msg, "type": problem.type} for problem in shown]
-        super().__init__(detail)
+        errors = [{"loc": list(problem.loc), "msg": problem.msg, "type": problem.type} for problem in shown]
+        super().__init__(detail, extra={"errors": errors})
 
 
 def _pydantic_problems(exc: pydantic.ValidationError, where: Where) -> list[Problem]:

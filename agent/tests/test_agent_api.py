@@ -448,15 +448,32 @@ def test_batch_all_success(alice, alice_api):
     assert len(ids) == 3
 
 
-def test_batch_all_failed(alice_api):
-    response = alice_api.post("/api/agent/add-item-batch", {"prompts": {"a": "hello", "b": "good morning"}})
+@pytest.mark.parametrize("path", BATCH_ENDPOINTS)
+def test_batch_that_added_nothing_is_400_naming_each_key(alice_api, path):
+    """The web app treats any 2xx as "All items added successfully!", so a batch with no item must not be one."""
+    response = alice_api.post(path, {"prompts": {"a": "hello", "b": "good morning"}})
 
-    assert response.status_code == 200, response.content
+    assert response.status_code == 400, response.content
     body = response.json()
+    assert body["detail"] == f"No item was added. a: {NO_ITEM}; b: {NO_ITEM}"
     assert body["status"] == "error"
     assert {key: error_result(result) for key, result in body["results"].items()} == {
         "a": ("error", NO_ITEM),
         "b": ("error", NO_ITEM),
+    }
+    assert OwnedItem.objects.count() == 0
+
+
+def test_batch_whose_every_prompt_the_llm_failed_is_502(alice_api):
+    with openai_server(lambda request: Reply(500, {"error": {"message": "boom", "type": "server_error"}})):
+        response = alice_api.post("/api/agent-add-item-batch", {"prompts": {"0": SPEC_PROMPT, "1": "a red kettle"}})
+
+    assert response.status_code == 502, response.content
+    body = response.json()
+    assert body["detail"] == f"No item was added. 0: {LLM_FAILED}; 1: {LLM_FAILED}"
+    assert {key: error_result(result) for key, result in body["results"].items()} == {
+        "0": ("error", LLM_FAILED),
+        "1": ("error", LLM_FAILED),
     }
     assert OwnedItem.objects.count() == 0
 

@@ -192,6 +192,43 @@ def test_send_test_email_sends_the_reminder_to_the_caller(alice, alice_api, mail
     assert checkup_dates(alice) == before
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("", "application/json"),  # what the web app sends: no body, its JSON content type
+        ("", "text/plain"),
+        ("null", "application/json"),
+    ],
+)
+def test_send_test_email_without_a_body_sends_both_reminders_due_or_not(
+    alice, alice_api, mailoutbox, body, content_type
+):
+    make_items(alice, 2, status=ItemStatus.KEEP)
+    make_items(alice, 1, status=ItemStatus.DONATE)
+    before = checkup_dates(alice)  # just created: neither checkup is due
+
+    response = alice_api.client.generic("POST", SEND, body, content_type, headers=alice_api.headers)
+
+    assert response.status_code == 200, response.content
+    recipient = {"status": "sent", "recipient_email": "alice@example.com", "recipient_username": "alice"}
+    assert response.json() == [{"checkup_type": "keep", **recipient}, {"checkup_type": "give", **recipient}]
+    assert [message.subject for message in mailoutbox] == ["Your Keep Checkup Reminder", "Your Give Checkup Reminder"]
+    assert "You are keeping 2 items." in mailoutbox[0].body
+    assert "You have given away or donated 1 item." in mailoutbox[1].body
+    assert checkup_dates(alice) == before
+
+
+def test_send_test_email_without_a_body_counts_once_against_the_hourly_cap(alice_api, mailoutbox):
+    def send_without_a_body():
+        return alice_api.client.generic("POST", SEND, "", "application/json", headers=alice_api.headers)
+
+    for _ in range(5):
+        assert send_without_a_body().status_code == 200
+
+    assert send_without_a_body().status_code == 429
+    assert len(mailoutbox) == 10
+
+
 def test_send_test_email_leaves_last_checkup_date_unchanged(alice, alice_api, mailoutbox):
     long_ago = timezone.now() - timedelta(days=90)
     Checkup.objects.filter(user=alice).update(last_checkup_date=long_ago)

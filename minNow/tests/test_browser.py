@@ -22,7 +22,7 @@ try:
 except ImportError:
     pytest.skip("headless browser tests need Playwright: pip install -r requirements-dev.txt", allow_module_level=True)
 
-from items.demo import seed_demo_items
+from items.demo import DEMO_ITEMS, seed_demo_items
 from items.models import OwnedItem
 from minNow.auth import issue_dev_token
 from minNow.testing import BROWSER_TIMEOUT_MS as TIMEOUT_MS
@@ -94,7 +94,7 @@ def browser_page(base_url: str) -> Iterator[tuple[Page, Traffic]]:
 
 def test_swagger_ui_lists_demo_items_with_a_dev_token(live_server, transactional_db, tmp_path: Path):
     user = dev_user_for_email("demo@example.com")
-    assert seed_demo_items(user) == 8
+    assert seed_demo_items(user) == len(DEMO_ITEMS)
     token = issue_dev_token(user)
 
     with browser_page(live_server.url) as (page, traffic):
@@ -130,7 +130,7 @@ def test_swagger_ui_lists_demo_items_with_a_dev_token(live_server, transactional
         live = operation.locator(".live-responses-table")
         expect(live.locator("tbody tr.response td.response-col_status")).to_have_text("200")
         body = live.locator("tbody tr.response td.response-col_description pre").first
-        expect(body).to_contain_text("Wool Sweater")
+        expect(body).to_contain_text("Red Rain Jacket")
         expect(body).to_contain_text("Road Bike")
 
         body.scroll_into_view_if_needed()
@@ -143,7 +143,7 @@ def test_admin_lists_items_with_a_status_filter(live_server, transactional_db, t
     User.objects.create_superuser(username="root", email="root@example.com", password=ADMIN_PASSWORD)
     owner = dev_user_for_email("owner@example.com")
     seed_demo_items(owner)
-    assert OwnedItem.objects.filter(user=owner).count() == 8
+    assert OwnedItem.objects.filter(user=owner).count() == len(DEMO_ITEMS)
 
     with browser_page(live_server.url) as (page, _traffic):
         page.goto(f"{live_server.url}/admin/")
@@ -157,16 +157,16 @@ def test_admin_lists_items_with_a_status_filter(live_server, transactional_db, t
         page.goto(f"{live_server.url}/admin/items/owneditem/")
         expect(page.locator("#content h1")).to_have_text("Select owned item to change")
         results = page.locator("#result_list")
-        for name in ("Wool Sweater", "Road Bike", "Old Novels", "Winter Coat"):
+        for name in ("Red Rain Jacket", "Cordless Drill", "Road Bike", "Old Novels"):
             expect(results).to_contain_text(name)
-        expect(results.locator("tbody tr")).to_have_count(8)
+        expect(results.locator("tbody tr")).to_have_count(len(DEMO_ITEMS))
 
         sidebar = page.locator("#changelist-filter")
         expect(sidebar).to_be_visible()
         expect(sidebar).to_contain_text("By status")
         sidebar.get_by_role("link", name="Donate", exact=True).click()
         expect(page).to_have_url(f"{live_server.url}/admin/items/owneditem/?status__exact=Donate")
-        expect(results.locator("tbody tr")).to_have_count(2)
+        expect(results.locator("tbody tr")).to_have_count(1)
         expect(results).to_contain_text("Old Novels")
-        expect(results).not_to_contain_text("Wool Sweater")
+        expect(results).not_to_contain_text("Red Rain Jacket")
         page.screenshot(path=str(tmp_path / "admin-items.png"))

@@ -10,8 +10,9 @@ served from an origin that is not listed must be refused by the browser, and non
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -95,16 +96,28 @@ def page_origin() -> Iterator[str]:
 
 
 @contextmanager
-def chromium_page(origin: str) -> Iterator[Page]:
+def chromium_pages(origin: str) -> Iterator[Callable[..., Page]]:
+    """Opens pages at `origin` in one headless Chromium; `locale` (e.g. "de-DE") sets the browser's language, as
+    a person's operating system does: `toLocaleDateString()` and the Accept-Language header follow it."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
+
+        def open_page(locale: str | None = None) -> Page:
+            page = browser.new_page(locale=locale)
             page.set_default_timeout(TIMEOUT_MS)
             page.goto(origin)
-            yield page
+            return page
+
+        try:
+            yield open_page
         finally:
             browser.close()
+
+
+@contextmanager
+def chromium_page(origin: str) -> Iterator[Page]:
+    with chromium_pages(origin) as open_page:
+        yield open_page()
 
 
 class Frontend:
@@ -238,3 +251,65 @@ def test_the_same_calls_from_an_unlisted_origin_are_blocked_by_the_browser(live_
     # A JSON write needs a preflight, which the API refuses to allow: nothing was written.
     assert OwnedItem.objects.count() == 0
     assert Location.objects.count() == 0
+
+
+# Quick Add composes its prompts with the browser's own date format; these are the app's template literals.
+QUICK_ADD = """() => {
+  const today = new Date();
+  return {
+    written: today.toLocaleDateString(),
+    picked: new Date(2025, 2, 7).toLocaleDateString(),
+    prompts: {
+      "0": `Add a new item to keep: name 'Bread Knife', start tracking today: ${today.toLocaleDateString()}`,
+      "1": `Add a new item to keep: name 'grandma's Tea Kettle', start tracking today: ${today.toLocaleDateString()}`
+        + `, ownership goal: 24 months`,
+      "2": `Add a new item to keep: name 'Café Crème Mugs', received March 2022`,
+      "3": `Add a new item to keep: name 'Yoga Mat', received ${new Date(2025, 2, 7).toLocaleDateString()}`,
+    },
+  };
+}"""
+BROWSER_LOCALES = ["en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "nl-NL", "sv-SE", "pt-BR", "ja-JP", "zh-CN", "en-IN"]
+
+
+def test_quick_add_keeps_names_and_dates_from_browsers_in_many_locales(live_server, transactional_db):
+    # The database is read outside the browser block: Playwright's sync API runs an event loop in this thread.
+    users = {locale: dev_user_for_email(f"quick-add-{locale.lower()}@example.com") for locale in BROWSER_LOCALES}
+    tokens = {locale: issue_dev_token(user) for locale, user in users.items()}
+    written, sent = {}, {}
+    with (
+        page_origin() as origin,
+        override_settings(CORS_ALLOWED_ORIGINS=[origin]),
+        chromium_pages(origin) as open_page,
+    ):
+        for locale in BROWSER_LOCALES:
+            page = open_page(locale)
+            composed = page.evaluate(QUICK_ADD)
+            written[locale] = composed["written"]
+            before = datetime.now(UTC)
+            answer = Frontend(page, live_server.url, tokens[locale]).ok(
+                "POST", "/api/agent-add-item-batch", {"prompts": composed["prompts"]}
+            )
+            sent[locale] = (before, datetime.now(UTC), answer["body"]["status"])
+            page.close()
+
+    # The browsers really wrote their own formats (3.12.2026, 03/12/2026, 2026/12/3, ...).
+    assert len(set(written.values())) >= 6, written
+    for locale, user in users.items():
+        before, after, status = sent[locale]
+        items = {item.name: item for item in OwnedItem.objects.filter(user=user)}
+        stored = {
+            "status": status,
+            "names": sorted(items),
+            "today": [
+                before <= items[name].item_received_date <= after for name in ("Bread Knife", "grandma's Tea Kettle")
+            ],
+            "goal": items["grandma's Tea Kettle"].ownership_duration_goal_months,
+            "picked": (items["Café Crème Mugs"].item_received_date, items["Yoga Mat"].item_received_date),
+        }
+        assert stored == {
+            "status": "success",
+            "names": ["Bread Knife", "Café Crème Mugs", "Yoga Mat", "grandma's Tea Kettle"],
+            "today": [True, True],
+            "goal": 24,
+            "picked": (datetime(2022, 3, 1, 12, tzinfo=UTC), datetime(2025, 3, 7, 12, tzinfo=UTC)),
+        }, (locale, written[locale])
