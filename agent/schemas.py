@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from items.schemas import ItemOut, ItemSearchOut
+from minNow.errors import ErrorOut
 from minNow.schemas import Text
 
 Prompt = Text(max_length=1000)
@@ -58,7 +59,9 @@ class AgentBatchOut(Schema):
     results: dict[str, AgentBatchResult]
 
 
-class AgentBatchErrorOut(Schema):
-    detail: str = Field(description="Each key and why it failed, e.g. `0: The prompt does not name an item`")
-    status: Literal["error"]
-    results: dict[str, AgentBatchResult]
+class AgentBatchErrorOut(ErrorOut):
+    """A refused batch: `detail` (and `errors` for a malformed request) as every error; a batch whose prompts all
+    failed also carries `status` "error" and the per-key `results`, its `detail` naming each key and why."""
+
+    status: Literal["error"] | None = None
+    results: dict[str, AgentBatchResult] | None = None
