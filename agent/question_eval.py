@@ -1,8 +1,10 @@
-"""Scores Min Search against agent/eval/questions.jsonl, over the fixed household in agent/eval/household.json.
+"""Scores Min Search against agent/eval/questions.jsonl, over the fixed households in agent/eval/.
 
-An answer is right when it names every expected item and no other item of the household (and, for a
-count, states the number). The household is created for a throwaway user inside a transaction that
-is rolled back, so scoring leaves the database as it was.
+Each question names its household (`"household": "household2.json"`; household.json when it does not) and
+its set ("seen", "unseen", "unseen2-batch1", ...); each set is reported on its own. An answer is right
+when it names every expected item and no other item of its household, outside the question's own words
+quoted back (and, for a count, states the number). Each household is created for its own throwaway user
+inside a transaction that is rolled back, so scoring leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from locations.services import LocationService
 from users.models import User
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
+DEFAULT_HOUSEHOLD = "household.json"
 Answerer = Callable[[User, str], Answer]
 
 
@@ -56,8 +59,11 @@ def create_household(user: User, path: Path = EVAL_DIR / "household.json") -> li
     return [item["name"] for item in household["items"]]
 
 
+ECHOED = re.compile(r"“[^”]*”")  # the question's own words, quoted back: "nothing matching “yoga mat”"
+
+
 def is_right(case: dict[str, Any], message: str, names: list[str]) -> bool:
-    said = message.casefold()
+    said = ECHOED.sub("", message).casefold()
     named = {name for name in names if name.casefold() in said}
     if named != set(case["expect"]):
         return False
@@ -65,29 +71,37 @@ def is_right(case: dict[str, Any], message: str, names: list[str]) -> bool:
 
 
 def evaluate(answer: Answerer, cases: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per set and intent: how many answers were right; and the wrong ones."""
+    """Per set and intent: how many answers were right; and the wrong ones. `sets` lists the set names in
+    the order the cases first name them."""
     right: Counter[tuple[str, str]] = Counter()
     total: Counter[tuple[str, str]] = Counter()
     misses = []
+    households: dict[str, tuple[User, list[str]]] = {}
     with transaction.atomic():
-        clerk_id = f"eval_{uuid.uuid4().hex[:12]}"
-        user = User.objects.create(username=clerk_id, clerk_id=clerk_id, is_admin=True)
-        names = create_household(user)
         for case in cases:
+            household = case.get("household", DEFAULT_HOUSEHOLD)
+            if household not in households:
+                clerk_id = f"eval_{uuid.uuid4().hex[:12]}"
+                user = User.objects.create(username=clerk_id, clerk_id=clerk_id, is_admin=True)
+                households[household] = (user, create_household(user, EVAL_DIR / household))
+            user, names = households[household]
             key = (case["set"], case["intent"])
             total[key] += 1
             message = answer(user, case["question"]).message
             if is_right(case, message, names):
                 right[key] += 1
             else:
-                misses.append({"question": case["question"], "expect": case["expect"], "answer": message})
+                misses.append(
+                    {"set": case["set"], "question": case["question"], "expect": case["expect"], "answer": message}
+                )
         transaction.set_rollback(True)
-    return {"right": right, "total": total, "misses": misses}
+    sets = list(dict.fromkeys(case["set"] for case in cases))
+    return {"right": right, "total": total, "misses": misses, "sets": sets}
 
 
 def markdown_table(report: dict[str, Any]) -> str:
     lines = ["| set | intent | right | total | accuracy |", "|---|---|---|---|---|"]
-    for set_name in ("seen", "unseen"):
+    for set_name in report["sets"]:
         keys = sorted(key for key in report["total"] if key[0] == set_name)
         for key in keys:
             right, total = report["right"][key], report["total"][key]

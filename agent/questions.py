@@ -2,10 +2,11 @@
 the search selectors.
 
 A question is read as four parts, any of which may be missing: what is asked (where something is, what
-a place holds, a count), the things it is about ("the camping stove", "books"), a place ("in the
-garage") and statuses ("giving away", "donating"). The parts become one query over the caller's items;
-the intent only decides how the answer is worded. Nothing in the question can widen the query beyond
-the caller's own items.
+a place holds, a count), the things it is about ("the camping stove", or a kind such as "books" or
+"camping gear", agent/kinds.py), a place ("in the garage") and statuses ("giving away", "donating"); and
+whether it asks for the things with no place. The parts become one query over the caller's items; the
+intent only decides how the answer is worded. Nothing in the question can widen the query beyond the
+caller's own items.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Any
 
 from django.db.models import F, Q
 
+from agent.kinds import KindReading, items_of_kind, read_kinds, stem
 from items.models import ItemStatus, OwnedItem
-from search.selectors import ITEM_RESULT_FIELDS, matching_items, search_locations
+from search.selectors import ITEM_RESULT_FIELDS, matching_items_any, search_locations
 from search.text import fold
 from users.models import User
 
@@ -32,9 +34,15 @@ STATUS_PHRASES = [
 # "getting rid of" means either way out of the house.
 EITHER_WAY_OUT = re.compile(r"\b(?:getting rid|get rid|rid of|giving away or donating|give away or donate)\b")
 COUNT = re.compile(r"^(?:how many|how much|count|number of)\b|\bhow many\b")
+# "no place yet", "without a location", "haven't put anywhere", "not stored anywhere", "unassigned". The words
+# between the verbs ("haven't I put the tent anywhere") stay in the question.
 UNPLACED = re.compile(
-    r"\b(?:(?:no|without an?|dont have an?|do not have an?|doesnt have an?|havent got an?)\s+"
-    r"(?:location|place|spot|home)|not placed|unplaced|nowhere)\b"
+    r"\b(?:(?:no|without(?: an?)?|dont have an?|do not have an?|doesnt have an?|havent got an?|lacking an?|"
+    r"missing an?)\s+(?:location|place|spot|home)|not placed|unplaced|nowhere|unassigned|not assigned|"
+    r"not anywhere|not in any (?:location|place|room|spot)|"
+    r"(?:not|never|havent|have not|hasnt|has not|didnt|did not|werent|were not|isnt|arent)\s+"
+    r"(?P<before>(?:\w+\s+){0,2}?)(?:put|stored|placed|filed|assigned|kept|given a place|located)\s+"
+    r"(?P<after>(?:\w+\s+){0,3}?)anywhere)\b"
 )
 CONTENTS_OF = re.compile(r"\b(?:contents|content) of\b")
 # Words that ask rather than name: questions, pronouns, verbs of having and finding, status words.
@@ -72,30 +80,25 @@ class Question:
     place: list[str]
     statuses: list[str]
     unplaced: bool
-
-
-def stem(word: str) -> str:
-    """A shorter prefix for plurals, so "books" also finds "Book" and "supplies" "Supply"."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith(("ses", "xes", "zes", "ches", "shes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
-        return word[:-1]
-    return word
+    kinds: KindReading | None = None  # when the subject is a kind of thing ("clothes", "camping gear")
 
 
 def read(question: str) -> Question:
-    text = fold(question)
+    text = fold(question.replace("&", " and "))
     unplaced = bool(UNPLACED.search(text))
-    tokens = CONTENTS_OF.sub("in", UNPLACED.sub(" ", text)).split()
+    tokens = CONTENTS_OF.sub("in", UNPLACED.sub(_kept_words, text)).split()
     statuses = _statuses(text)
     place = _place_phrase(tokens)
     place_tokens = set(place)
     said = [token for token in tokens if token not in STOP_WORDS and token not in place_tokens]
     subject = [stem(token) for token in said]
     intent = "count" if COUNT.search(text) else "contents" if place and not subject else "where"
-    return Question(intent, subject, said, place, statuses, unplaced)
+    kinds = read_kinds([token for token in tokens if token not in place_tokens], STOP_WORDS)
+    return Question(intent, subject, said, place, statuses, unplaced, kinds)
+
+
+def _kept_words(unplaced: re.Match[str]) -> str:
+    return f" {unplaced['before'] or ''}{unplaced['after'] or ''} "
 
 
 def _statuses(text: str) -> list[str]:
@@ -132,11 +135,16 @@ def answer_question(user: User, query: str) -> Answer:
         else:
             question.subject += [stem(word) for word in question.place]
             question.said += question.place
+            if question.kinds:
+                question.kinds.narrowing += [stem(word) for word in question.place]
     if not (question.subject or place or question.statuses or question.unplaced):
         return Answer("Tell me what to look for, for example “where is my passport?” or “what's in the garage?”.")
 
-    if question.subject:
-        items = matching_items(user, " ".join(question.subject))
+    if question.kinds:
+        # A kind is the item's own type and name, never its place's: "books" is not what the bookcase holds.
+        items = items_of_kind(user, question.kinds)
+    elif question.subject:
+        items = matching_items_any(user, _spellings(question.subject))
     else:
         items = OwnedItem.objects.filter(user=user).annotate(location_path=F("current_location__full_path"))
         items = items.order_by("current_location__full_path", "name", "id")
@@ -148,9 +156,19 @@ def answer_question(user: User, query: str) -> Answer:
     if question.unplaced:
         items = items.filter(current_location__isnull=True)
     rows = list(items.values(*ITEM_RESULT_FIELDS))
-    if question.intent == "where" and not place and not question.statuses:
+    if question.intent == "where" and question.subject and not (place or question.statuses or question.kinds):
         rows = _same_head_noun(rows, question.subject)
     return Answer(_message(question, place, rows), rows[:MAX_LISTED])
+
+
+def _spellings(subject: list[str]) -> list[str]:
+    """The subject as asked, then with each two neighbouring words written as one ("lawn mower" also finds
+    "Lawnmower", "tool box" "Toolbox")."""
+    joined = [
+        [*subject[:index], subject[index] + subject[index + 1], *subject[index + 2 :]]
+        for index in range(len(subject) - 1)
+    ]
+    return [" ".join(words) for words in [subject, *joined]]
 
 
 def _same_head_noun(rows: list[dict[str, Any]], subject: list[str]) -> list[dict[str, Any]]:

@@ -23,11 +23,13 @@ from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import tools_condition
 from pydantic import ValidationError
 
-from agent.questions import Answer
+from agent.kinds import items_of_kind, read_kinds
+from agent.questions import STOP_WORDS, Answer
 from items.models import ItemStatus, OwnedItem
 from items.selectors import items_for_user
 from minNow.errors import UpstreamError
 from search.selectors import ITEM_RESULT_FIELDS, MAX_RESULTS, matching_items, search_locations
+from search.text import fold
 from search.text import words as search_words
 from users.models import User
 
@@ -82,10 +84,16 @@ def search_tools(user: User, found: dict[Any, dict[str, Any]]) -> list[BaseTool]
     def stored(**filters: Any) -> QuerySet[OwnedItem]:
         return items_for_user(user, **filters).annotate(location_path=F("current_location__full_path"))
 
+    def matching(words: str) -> QuerySet[OwnedItem]:
+        # The parser's kinds: "clothes" are the items of that type wherever they are, not the closet's contents.
+        reading = read_kinds(fold(words).split(), STOP_WORDS)
+        return matching_items(user, words) if reading is None else items_of_kind(user, reading)
+
     @tool
     def find_items(words: str) -> str:
-        """The person's items matching every word (of the item's name, its type, or its place's path)."""
-        return report(matching_items(user, words))
+        """The person's items matching every word (of the item's name, its type, or its place's path), or of
+        a kind such as "clothes", "camping gear" or "electronics" (by what they are, not where)."""
+        return report(matching(words))
 
     @tool
     def items_in_place(place: str) -> str:
@@ -106,8 +114,9 @@ def search_tools(user: User, found: dict[Any, dict[str, Any]]) -> list[BaseTool]
 
     @tool
     def count_items(words: str) -> str:
-        """How many of the person's items match every word, and their names."""
-        rows, total = listed(matching_items(user, words))
+        """How many of the person's items match every word or are of a kind ("clothes", "books"), and their
+        names."""
+        rows, total = listed(matching(words))
         return _compact({"count": total, "names": [row["name"] for row in rows]})
 
     return [find_items, items_in_place, items_with_status, count_items]

@@ -8,6 +8,7 @@ below a matching place are found too. Each function runs a fixed number of queri
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
@@ -32,21 +33,39 @@ def _every_word(terms: list[str], *fields: str) -> Q:
     return condition
 
 
+def word_starts(prefixes: Iterable[str], *fields: str) -> Q:
+    """One of `prefixes` (folded words) starts a word of at least one of `fields`."""
+    either = Q()
+    for prefix in prefixes:
+        for field in fields:
+            either |= Q(**{f"{field}__contains": f" {prefix}"})
+    return either
+
+
 def matching_items(user: User, query: str) -> QuerySet[OwnedItem]:
     """The caller's items matching every word of `query`, best first: names that start with the query, then
     items whose own name or type holds every word, then those found through their place; then by name."""
-    terms = words(query)
-    if not terms:
+    return matching_items_any(user, [query])
+
+
+def matching_items_any(user: User, queries: Sequence[str]) -> QuerySet[OwnedItem]:
+    """The caller's items matching every word of at least one of `queries`, other spellings of the first
+    ("lawn mower", "lawnmower"); ordered as `matching_items` orders the first. One query."""
+    spellings = [terms for terms in map(words, queries) if terms]
+    if not spellings:
         return OwnedItem.objects.none().annotate(location_path=F("current_location__full_path"))
+    found = Q()
+    for terms in spellings:
+        found |= _every_word(terms, "search_text", "current_location__search_text")
     rank = Case(
-        When(search_text__startswith=f" {fold(query)}", then=Value(0)),
-        When(_every_word(terms, "search_text"), then=Value(1)),
+        When(search_text__startswith=f" {fold(queries[0])}", then=Value(0)),
+        When(_every_word(spellings[0], "search_text"), then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
     return (
         OwnedItem.objects.filter(user=user)
-        .filter(_every_word(terms, "search_text", "current_location__search_text"))
+        .filter(found)
         .annotate(rank=rank, location_path=F("current_location__full_path"))
         .order_by("rank", "name", "id")
     )

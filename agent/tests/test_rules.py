@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -383,7 +384,7 @@ def test_evaluate_compares_names_loosely_and_lists_misses():
         )
     ]
 
-    def fixed_parser(prompt: str, today: date) -> ParsedItem:
+    def fixed_parser(prompt: str, today: date, **context: Any) -> ParsedItem:
         return ParsedItem(
             name="  white t-shirt ",
             item_type="Clothing_Accessories",
@@ -421,7 +422,7 @@ def test_agent_eval_llm_without_the_graph_module(monkeypatch):
 
 
 def test_agent_eval_fails_when_the_rules_parser_falls_below_target(monkeypatch):
-    monkeypatch.setattr("agent.rules.parse_prompt", lambda prompt, today: ParsedItem())
+    monkeypatch.setattr("agent.rules.parse_prompt", lambda prompt, today, **context: ParsedItem())
     with pytest.raises(CommandError, match="below target"):
         call_command("agent_eval", stdout=StringIO())
 
@@ -429,18 +430,20 @@ def test_agent_eval_fails_when_the_rules_parser_falls_below_target(monkeypatch):
 def test_agent_eval_fails_when_a_quick_add_name_is_not_exact(monkeypatch):
     """Names compare loosely in the main table, but a Quick Add name must come out exactly as typed."""
 
-    def shouting_parser(prompt: str, today: date) -> ParsedItem:
-        parsed = parse_prompt(prompt, today)
+    def shouting_parser(prompt: str, today: date, **context: Any) -> ParsedItem:
+        parsed = parse_prompt(prompt, today, **context)
         return parsed.model_copy(update={"name": parsed.name.upper() if parsed.name else None})
 
     monkeypatch.setattr("agent.rules.parse_prompt", shouting_parser)
-    with pytest.raises(CommandError, match="Quick Add name"):
+    with pytest.raises(CommandError, match="Quick Add prompts name"):
         call_command("agent_eval", stdout=StringIO())
 
 
 def test_agent_eval_reports_the_quick_add_prompts_on_their_own():
     out = StringIO()
     call_command("agent_eval", stdout=out)
-    quick_add = out.getvalue().split("Quick Add prompts (names exact): ")[1]
+    quick_add, locales = out.getvalue().split("Quick Add prompts (names exact): ")[1].split("Quick Add prompts from")
     assert int(quick_add.split()[0]) >= 40
     assert quick_add.count("| 100.0% |") == 5
+    assert locales.startswith(" 18 browser locales (names exact): 90\n")
+    assert locales.count("| 100.0% |") == 5

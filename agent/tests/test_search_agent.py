@@ -155,6 +155,24 @@ def test_status_and_count_tools_read_loose_words(alice):
     assert [r["name"] for r in body["results"]] == ["Old Scarf", "Desk Chair", "Dune", "Emma"]
 
 
+def test_count_and_find_read_kinds_by_what_items_are_not_where(alice):
+    closet = place(alice, "House", "Clothes Closet")
+    make_item(alice, "Wool Jumper", item_type="Clothing_Accessories", current_location=closet)
+    make_item(alice, "HDMI Cables", item_type="Technology", current_location=closet)
+    make_item(alice, "Old Suit", item_type="Clothing_Accessories")
+    make_item(alice, "Family Tent", item_type="Outdoor_Gear")
+    make_item(alice, "Barbecue Grill", item_type="Outdoor_Gear")
+    calls = tool_calls(("count_items", {"words": "clothes"}), ("find_items", {"words": "camping gear"}))
+
+    with openai_server(scripted(calls, completion("You have 2 clothes and a tent."))) as server:
+        status, body = ask(alice, "How many clothes do I have, and what camping gear?")
+
+    assert status == 200, body
+    clothes, camping = (output for _, output in tool_outputs(server.requests[1]))
+    assert clothes["count"] == 2 and sorted(clothes["names"]) == ["Old Suit", "Wool Jumper"]
+    assert [item["name"] for item in camping["items"]] == ["Family Tent"]
+
+
 def test_a_prompt_injection_cannot_reach_another_users_items(alice, bob):
     make_item(alice, "Red Umbrella")
     make_item(bob, "Secret Diary")

@@ -13,7 +13,10 @@ from agent.evaluation import Parser, evaluate, load_cases, markdown_table
 
 # The rule-based parser is what runs without an LLM key, so it must stay good enough to be the default.
 RULES_THRESHOLDS = {"item_type": 0.9, "status": 0.9, "item_received_date": 0.8}
-QUESTIONS_THRESHOLD = 0.9  # of the questions the question parser was written against ("seen")
+QUICK_ADD_GROUPS = {"quick_add": "Quick Add prompts", "quick_add_locale": "Quick Add prompts from 18 browser locales"}
+# Of the questions the question parser was written against ("seen") and of those it was tuned on over the
+# second household ("unseen2-batch1"); the other sets are reported, not enforced.
+QUESTIONS_THRESHOLDS = {"seen": 0.9, "unseen2-batch1": 0.9}
 
 
 class Command(BaseCommand):
@@ -23,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--parser", choices=("rules", "llm"), default="rules", help="Which parser to score.")
         parser.add_argument("--verbose", action="store_true", help="Also list every field the parser got wrong.")
         parser.add_argument("--questions", action="store_true", help="Score Min Search's answers instead.")
+        parser.add_argument(
+            "--set", action="append", dest="sets", metavar="NAME", help="With --questions: score only this set."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["questions"]:
@@ -31,13 +37,18 @@ class Command(BaseCommand):
         cases = load_cases()
         report = evaluate(parse, cases)
         # The web app's Quick Add prompts state every field, so the name must come out exactly as typed.
-        quick_add = evaluate(parse, [case for case in cases if case.group == "quick_add"], exact_names=True)
+        quick_add = {
+            group: evaluate(parse, [case for case in cases if case.group == group], exact_names=True)
+            for group in QUICK_ADD_GROUPS
+        }
         self.stdout.write(f"Parser: {options['parser']}, prompts: {report['total']}\n")
         self.stdout.write(markdown_table(report))
-        self.stdout.write(f"\nQuick Add prompts (names exact): {quick_add['total']}\n")
-        self.stdout.write(markdown_table(quick_add))
+        for group, title in QUICK_ADD_GROUPS.items():
+            self.stdout.write(f"\n{title} (names exact): {quick_add[group]['total']}\n")
+            self.stdout.write(markdown_table(quick_add[group]))
         if options["verbose"]:
-            misses = report["misses"] + [miss for miss in quick_add["misses"] if miss not in report["misses"]]
+            quick_add_misses = [miss for group in quick_add.values() for miss in group["misses"]]
+            misses = report["misses"] + [miss for miss in quick_add_misses if miss not in report["misses"]]
             if misses:
                 self.stdout.write("\nMisses:")
             for miss in misses:
@@ -51,8 +62,9 @@ class Command(BaseCommand):
                 if report["fields"][field]["accuracy"] < minimum
             ]
             failing += [
-                f"Quick Add {field} {score['accuracy']:.1%} < 100%"
-                for field, score in quick_add["fields"].items()
+                f"{QUICK_ADD_GROUPS[group]} {field} {score['accuracy']:.1%} < 100%"
+                for group, group_report in quick_add.items()
+                for field, score in group_report["fields"].items()
                 if score["correct"] < score["total"]
             ]
             if failing:
@@ -86,14 +98,24 @@ class Command(BaseCommand):
             def answer(user: Any, question: str) -> Any:
                 return llm_answer(user, question, model)
 
-        report = question_eval.evaluate(answer, question_eval.load_questions())
+        cases = question_eval.load_questions()
+        if options["sets"]:
+            unknown = set(options["sets"]) - {case["set"] for case in cases}
+            if unknown:
+                raise CommandError(f"No questions in set {', '.join(sorted(unknown))}")
+            cases = [case for case in cases if case["set"] in options["sets"]]
+        report = question_eval.evaluate(answer, cases)
         self.stdout.write(f"Min Search answers: {options['parser']}\n")
         self.stdout.write(question_eval.markdown_table(report))
         if options["verbose"]:
             for miss in report["misses"]:
-                self.stdout.write(f"- {miss['question']!r}: expected {miss['expect']}, got {miss['answer']!r}")
-        seen = question_eval.accuracy(report, "seen")
-        if options["parser"] == "rules" and seen < QUESTIONS_THRESHOLD:
-            raise CommandError(
-                f"Question parser below target: {seen:.1%} < {QUESTIONS_THRESHOLD:.0%} of seen questions"
-            )
+                self.stdout.write(
+                    f"- [{miss['set']}] {miss['question']!r}: expected {miss['expect']}, got {miss['answer']!r}"
+                )
+        failing = [
+            f"{question_eval.accuracy(report, set_name):.1%} < {minimum:.0%} of {set_name} questions"
+            for set_name, minimum in QUESTIONS_THRESHOLDS.items()
+            if set_name in report["sets"] and question_eval.accuracy(report, set_name) < minimum
+        ]
+        if options["parser"] == "rules" and failing:
+            raise CommandError("Question parser below target: " + "; ".join(failing))
