@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from minNow import ratelimit
 from minNow.testing import ApiClient, api_for, make_user
@@ -50,3 +51,15 @@ def admin_api(admin) -> ApiClient:
 @pytest.fixture
 def anon_api() -> ApiClient:
     return ApiClient()
+
+
+@pytest.fixture
+def superuser_client(db) -> Client:
+    """Django's test client logged in to the admin as a superuser through the login form, not `force_login`:
+    django-axes records each login with the client's address, and force_login's request has none (its stand-in,
+    "unknown", does not fit PostgreSQL's inet column)."""
+    User.objects.create_superuser(username="root", email="root@example.com", password="a-long-admin-password-1")
+    client = Client()
+    login = client.post("/admin/login/?next=/admin/", {"username": "root", "password": "a-long-admin-password-1"})
+    assert login.status_code == 302, login.content
+    return client

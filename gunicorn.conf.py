@@ -8,7 +8,12 @@ import os
 
 wsgi_app = "minNow.wsgi:application"
 preload_app = True  # import Django once in the master; workers fork with it loaded
-timeout = 30  # a worker silent this long is restarted
+# Sync workers whose own refusals (request line over limit_request_line, header fields over limit_request_fields
+# or limit_request_field_size, a malformed request) are JSON like every other error (minNow/gunicorn_workers.py).
+worker_class = "minNow.gunicorn_workers.JsonErrorsSyncWorker"
+# A worker silent this long is restarted. Every outside call is bounded so that the slowest request answers before
+# it (minNow/settings.py, "Time budget"; minNow/tests/test_time_budget.py reads this value).
+timeout = 30
 graceful_timeout = 30
 keepalive = 5  # seconds; the proxy in front reuses connections
 # Recycling workers is off unless asked for (GUNICORN_MAX_REQUESTS): the app does not leak, and a fresh

@@ -44,7 +44,13 @@ def add_item_batch(request: HttpRequest, payload: AgentBatchIn):
     return services.add_items(request.auth, payload.prompts, day_first=_day_first(request))
 
 
-@router.post("/query-agent", response=responses({200: QueryOut}, 400, 502), summary="Ask Min Search about your things")
+@router.post(
+    "/query-agent",
+    response=responses({200: QueryOut}, 400, 502),
+    summary="Ask Min Search about your things",
+    description="At most `QUERY_AGENT_DAILY_LIMIT` questions per user per UTC day (admins are exempt); the count "
+    "resets at 00:00 UTC, and the 429 after the cap carries `Retry-After`, the seconds until then.",
+)
 def query_agent(request: HttpRequest, payload: QueryIn):
     return min_search.ask(request.auth, payload.query)
 

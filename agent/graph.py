@@ -14,12 +14,13 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from time import monotonic
 from typing import Any, TypedDict
 
 from django.conf import settings
 from django.utils import timezone
 from langchain_core.messages import HumanMessage, SystemMessage
-from langchain_core.runnables import RunnableConfig
+from langchain_core.runnables import Runnable, RunnableConfig
 from langgraph.graph import END, START, StateGraph
 from pydantic import ValidationError
 
@@ -34,8 +35,6 @@ from minNow.errors import DomainError
 logger = logging.getLogger(__name__)
 
 PARSE_CONCURRENCY = 4
-LLM_TIMEOUT_SECONDS = 30
-LLM_RETRIES = 1
 NO_ITEM = "The prompt does not name an item"
 
 
@@ -97,24 +96,78 @@ def default_chat_model() -> Any:
 def _chat_model(model: str, api_key: str, base_url: str | None) -> Any:
     from langchain_openai import ChatOpenAI
 
+    # The SDK's own retries are off: it would retry past the request's deadline (and after a 429 it waits as long
+    # as the Retry-After header says, up to minutes). invoke_model retries within the deadline instead.
     return ChatOpenAI(
-        model=model, api_key=api_key, base_url=base_url, timeout=LLM_TIMEOUT_SECONDS, max_retries=LLM_RETRIES
+        model=model, api_key=api_key, base_url=base_url, timeout=settings.LLM_CALL_TIMEOUT_SECONDS, max_retries=0
     )
 
 
-def llm_parse(prompt: str, today: date, chat_model: Any = None, *, day_first: bool | None = None) -> ParsedItem:
-    """Ask the chat model for a ParsedItem (structured output); any failure raises."""
+# --- The time one request may spend on the model (docs/design.md, "Faults cost a bounded time") -------------
+class LlmTimeSpent(Exception):
+    """The request's time for the language model ran out before this call could start."""
+
+
+class LlmDeadline:
+    """The end of one request's language-model work, LLM_REQUEST_SECONDS after it starts: each call gets the time
+    left (at most LLM_CALL_TIMEOUT_SECONDS), and none starts after it, so that a batch or a tool loop of several
+    calls still answers its 502 before the worker's timeout. One deadline is shared by a batch's parsing threads."""
+
+    def __init__(self) -> None:
+        self.at = monotonic() + settings.LLM_REQUEST_SECONDS
+
+    def call_timeout(self) -> float:
+        remaining = self.at - monotonic()
+        if remaining <= 0:
+            raise LlmTimeSpent
+        return min(settings.LLM_CALL_TIMEOUT_SECONDS, remaining)
+
+
+def invoke_model(model: Runnable, messages: list[Any], deadline: LlmDeadline) -> Any:
+    """`model.invoke(messages)` within `deadline`, retried LLM_RETRIES times after a failure worth retrying."""
+    failures = 0
+    while True:
+        try:
+            return model.invoke(messages, timeout=deadline.call_timeout())
+        except Exception as exc:
+            failures += 1
+            if failures > settings.LLM_RETRIES or not _worth_retrying(exc):
+                raise
+
+
+def _worth_retrying(exc: Exception) -> bool:
+    """What the OpenAI SDK itself retries: a timeout or lost connection, 408, 409, 429 and 5xx answers."""
+    import openai
+
+    if isinstance(exc, openai.APIConnectionError):  # APITimeoutError is one
+        return True
+    return isinstance(exc, openai.APIStatusError) and (exc.status_code in {408, 409, 429} or exc.status_code >= 500)
+
+
+def llm_parse(
+    prompt: str,
+    today: date,
+    chat_model: Any = None,
+    *,
+    day_first: bool | None = None,
+    deadline: LlmDeadline | None = None,
+) -> ParsedItem:
+    """Ask the chat model for a ParsedItem (structured output) before `deadline` (a fresh one when not given); any
+    failure raises."""
     model = chat_model or default_chat_model()
     if model is None:
         raise RuntimeError("LLM parser needs OPENAI_API_KEY")
     structured = model.with_structured_output(ParsedItem)
-    result = structured.invoke([SystemMessage(system_prompt(today, day_first)), HumanMessage(prompt)])
+    messages = [SystemMessage(system_prompt(today, day_first)), HumanMessage(prompt)]
+    result = invoke_model(structured, messages, deadline or LlmDeadline())
     if not isinstance(result, ParsedItem):
         raise ValueError("The language model returned no item")
     return result
 
 
-def _parse_one(prompt: str, today: date, chat_model: Any, day_first: bool | None) -> ParsedItem | Failure:
+def _parse_one(
+    prompt: str, today: date, chat_model: Any, day_first: bool | None, deadline: LlmDeadline
+) -> ParsedItem | Failure:
     if chat_model is None:
         try:
             return rules.parse_prompt(prompt, today, day_first=day_first)
@@ -122,8 +175,8 @@ def _parse_one(prompt: str, today: date, chat_model: Any, day_first: bool | None
             logger.exception("Rule-based parser failed on a prompt")
             return Failure(400, NO_ITEM)
     try:
-        parsed = llm_parse(prompt, today, chat_model, day_first=day_first)
-    except Exception as exc:  # timeouts, HTTP errors, malformed or invalid JSON: the provider failed
+        parsed = llm_parse(prompt, today, chat_model, day_first=day_first, deadline=deadline)
+    except Exception as exc:  # timeouts, HTTP errors, malformed or invalid JSON, no time left: the provider failed
         logger.warning("Language model parse failed: %s", exc.__class__.__name__)
         return Failure(502, "The language model failed to answer; try again later")
     # What a Quick Add prompt states is read exactly; the model only chooses the type and the emoji there.
@@ -132,8 +185,9 @@ def _parse_one(prompt: str, today: date, chat_model: Any, day_first: bool | None
 
 
 def parse(state: AgentState, config: RunnableConfig) -> AgentState:
+    deadline = LlmDeadline()  # building the client (a worker's first call) counts too
     chat_model = config.get("configurable", {}).get("chat_model") or default_chat_model()
-    prompts, context = state["prompts"], (state["today"], chat_model, state.get("day_first"))
+    prompts, context = state["prompts"], (state["today"], chat_model, state.get("day_first"), deadline)
     if chat_model is None or len(prompts) == 1:
         parsed = {key: _parse_one(text, *context) for key, text in prompts.items()}
     else:

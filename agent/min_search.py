@@ -20,13 +20,14 @@ from minNow import ratelimit
 from minNow.errors import RateLimited
 from users.models import User, is_user_admin
 
-DAILY_WINDOW_SECONDS = 24 * 3600
+DAILY_WINDOW_SECONDS = 24 * 3600  # one fixed window: a UTC calendar day
 
 
 def ask(user: User, query: str, *, chat_model: Any = None) -> dict[str, Any]:
     """The answer to `query` as POST /api/query-agent returns it. Counts against the caller's daily cap
-    (QUERY_AGENT_DAILY_LIMIT questions per 24 hours through the shared limiter; admins are exempt). A
-    language model that fails is an UpstreamError (502)."""
+    (QUERY_AGENT_DAILY_LIMIT questions per UTC day through the shared limiter, whose fixed windows are aligned
+    to the epoch, so the count starts again at 00:00 UTC; admins are exempt). A language model that fails is an
+    UpstreamError (502)."""
     _count_question(user)
     started = time.monotonic()
     model = chat_model or default_chat_model()
@@ -44,7 +45,9 @@ def _count_question(user: User) -> None:
     if is_user_admin(user):
         return
     decision = ratelimit.hit(
-        f"query-agent:user:{user.pk}", limit=settings.QUERY_AGENT_DAILY_LIMIT, window=DAILY_WINDOW_SECONDS
+        f"query-agent:{ratelimit.person_key(user)}",
+        limit=settings.QUERY_AGENT_DAILY_LIMIT,
+        window=DAILY_WINDOW_SECONDS,
     )
     if decision is not None and not decision.allowed:
         raise RateLimited(decision.reset)

@@ -23,6 +23,7 @@ from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import tools_condition
 from pydantic import ValidationError
 
+from agent.graph import LlmDeadline, invoke_model
 from agent.kinds import items_of_kind, read_kinds
 from agent.questions import STOP_WORDS, Answer
 from items.models import ItemStatus, OwnedItem
@@ -126,15 +127,15 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _graph(chat_model: Any, tools: list[BaseTool], today: date) -> Any:
+def _graph(chat_model: Any, tools: list[BaseTool], today: date, deadline: LlmDeadline) -> Any:
     by_name = {each.name: each for each in tools}
     model = chat_model.bind_tools(tools)
     instructions = SystemMessage(system_prompt(today))
 
     def think(state: MessagesState) -> dict[str, Any]:
         try:
-            return {"messages": [model.invoke([instructions, *state["messages"]])]}
-        except Exception as exc:  # timeouts, HTTP errors, malformed JSON: the provider failed
+            return {"messages": [invoke_model(model, [instructions, *state["messages"]], deadline)]}
+        except Exception as exc:  # timeouts, HTTP errors, malformed JSON, the deadline passed: the provider failed
             raise ModelFailed from exc
 
     def act(state: MessagesState) -> dict[str, Any]:
@@ -160,10 +161,11 @@ def _graph(chat_model: Any, tools: list[BaseTool], today: date) -> Any:
 def llm_answer(user: User, query: str, chat_model: Any) -> Answer:
     """The model's answer to `query` and every item its tools returned (once each, in the order found).
 
-    The model, the HTTP call or its parsing failing, or a loop past RECURSION_LIMIT, is an UpstreamError;
-    a tool's or the database's error is not the model's and is left to the API's handlers."""
+    The model, the HTTP call or its parsing failing, a loop past RECURSION_LIMIT, or the model calls together
+    outlasting LLM_REQUEST_SECONDS, is an UpstreamError; a tool's or the database's error is not the model's and is
+    left to the API's handlers."""
     found: dict[Any, dict[str, Any]] = {}
-    graph = _graph(chat_model, search_tools(user, found), timezone.now().date())
+    graph = _graph(chat_model, search_tools(user, found), timezone.now().date(), LlmDeadline())
     try:
         state = graph.invoke({"messages": [HumanMessage(query)]}, config={"recursion_limit": RECURSION_LIMIT})
     except (ModelFailed, GraphRecursionError) as exc:

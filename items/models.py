@@ -10,6 +10,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -198,6 +199,14 @@ class OwnedItem(models.Model):
         if kwargs.get("update_fields") is not None and {"name", "item_type"} & set(kwargs["update_fields"]):
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Model validation (the admin's form calls it): an item is placed only in one of its owner's locations."""
+        super().clean()
+        if self.current_location_id and self.user_id and self.current_location.user_id != self.user_id:
+            raise ValidationError(
+                {"current_location": "This location belongs to another user: choose one of the item owner's locations."}
+            )
 
     def search_source(self) -> str:
         return f"{self.name} {ItemType(self.item_type).label if self.item_type in ItemType.values else ''}"

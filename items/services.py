@@ -209,10 +209,11 @@ class CheckupService:
     @staticmethod
     def send_checkup_emails(user: User, checkup_types: Sequence[str]) -> list[dict[str, Any]]:
         """Send these reminders (keep, give) to the user now, due or not; the checkups' dates are left alone. One
-        request of TEST_EMAILS_PER_HOUR an hour per user, whether it sends one reminder or both."""
+        request of TEST_EMAILS_PER_HOUR an hour per person (ratelimit.person_key), whether it sends one reminder or
+        both."""
         if not user.email:
             raise BadRequest("Your account has no email address")
-        ratelimit.enforce(f"test-email:{user.pk}", limit=TEST_EMAILS_PER_HOUR, window=3600)
+        ratelimit.enforce(f"test-email:{ratelimit.person_key(user)}", limit=TEST_EMAILS_PER_HOUR, window=3600)
         sent = []
         for checkup_type in checkup_types:
             message = build_reminder(user, checkup_type, reminder_item_count(user, checkup_type))

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Concat, Substr
@@ -114,6 +115,14 @@ class Location(models.Model):
                     updated_at=timezone.now(),
                 )
         self._stored = (self.full_path, self.level)
+
+    def clean(self) -> None:
+        """Model validation (what a model form calls): a location's parent is one of its owner's locations."""
+        super().clean()
+        if self.parent_id and self.user_id and self.parent.user_id != self.user_id:
+            raise ValidationError(
+                {"parent": "This location belongs to another user: choose one of the owner's locations."}
+            )
 
     def search_source(self) -> str:
         return self.full_path

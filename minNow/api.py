@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -98,6 +98,19 @@ def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpRespons
         return _error(request, "Another change to the same data happened at the same time; try again", 409)
     logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc.__class__.__name__)
     return _error(request, DATABASE_UNAVAILABLE, 503)
+
+
+# SQLite reports a database file that is damaged or not a database at all as a plain DatabaseError, which Django
+# does not map to OperationalError: like a server that cannot be reached, it is an outage, not a bug.
+UNUSABLE_DATABASE_FILE = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
+
+
+@api.exception_handler(DatabaseError)
+def on_database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    """A damaged SQLite file is a 503; every other DatabaseError (IntegrityError, DataError, ...) is a bug."""
+    if getattr(exc.__cause__, "sqlite_errorname", None) in UNUSABLE_DATABASE_FILE:
+        return on_database_unavailable(request, exc)
+    return on_unexpected_error(request, exc)
 
 
 @api.exception_handler(Exception)

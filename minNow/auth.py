@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from minNow import clerk
+from minNow.schemas import storable
 from users.models import User
 from users.services import update_profile, user_by_clerk_id, user_for_clerk_id
 
@@ -77,7 +78,9 @@ class _JwksKeys:
     """
 
     def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
-        self._client = jwt.PyJWKClient(url, headers=headers, timeout=5, lifespan=KEYS_LIFESPAN_SECONDS)
+        self._client = jwt.PyJWKClient(
+            url, headers=headers, timeout=settings.CLERK_TIMEOUT_SECONDS, lifespan=KEYS_LIFESPAN_SECONDS
+        )
         self._fetched_at: float | None = None
         self._lock = threading.Lock()
 
@@ -157,7 +160,8 @@ def verify_token(token: str) -> dict[str, Any]:
     except jwt.PyJWTError:
         raise TokenError("Invalid token") from None
     subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject or len(subject) > 150:
+    # The subject becomes the Clerk id (and the rate limiter's key): one the database cannot hold is refused.
+    if not isinstance(subject, str) or not subject or len(subject) > 150 or not storable(subject):
         raise TokenError("Invalid token subject")
     return claims
 
@@ -198,6 +202,8 @@ def _profile_from_claims(claims: dict[str, Any]) -> dict[str, Any]:
     for field in ("email", "first_name", "last_name"):
         value = claims.get(field)
         if isinstance(value, str):
+            if not storable(value):  # a 401 like any other unusable token, not a database error
+                raise TokenError(f"Invalid token claim {field}")
             profile[field] = value[:254] if field == "email" else value[:150]
     flags = [clerk.metadata_flag(claims.get(name), "is-admin") for name in ("public_metadata", "metadata")]
     if any(flag is not None for flag in flags):

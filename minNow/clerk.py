@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-TIMEOUT = httpx.Timeout(5.0, connect=2.0)
+from minNow.schemas import storable
 
 
 class ClerkError(Exception):
@@ -26,7 +26,7 @@ def _get(path: str, params: dict[str, Any] | None = None) -> Any:
             url,
             params=params,
             headers={"Authorization": f"Bearer {settings.CLERK_SECRET_KEY}"},
-            timeout=TIMEOUT,
+            timeout=settings.CLERK_TIMEOUT_SECONDS,
         )
     except httpx.HTTPError as exc:
         raise ClerkError(f"Clerk request {path} failed: {exc.__class__.__name__}") from exc
@@ -82,7 +82,8 @@ def metadata_flag(metadata: Any, key: str) -> bool | None:
 
 
 def profile_from_clerk_user(clerk_user: dict[str, Any]) -> dict[str, Any]:
-    """User model fields held by a Clerk Backend API user object."""
+    """User model fields held by a Clerk Backend API user object; ClerkError when one cannot be stored (a NUL
+    or a lone surrogate), so that a profile sync skips it like any other failed call."""
     profile: dict[str, Any] = {
         "email": primary_email(clerk_user),
         "first_name": (clerk_user.get("first_name") or "")[:150],
@@ -92,4 +93,7 @@ def profile_from_clerk_user(clerk_user: dict[str, Any]) -> dict[str, Any]:
     notifications = metadata_flag(clerk_user.get("unsafe_metadata"), "emailNotifications")
     if notifications is not None:
         profile["email_notifications"] = notifications
+    unstorable = [field for field, value in profile.items() if isinstance(value, str) and not storable(value)]
+    if unstorable:
+        raise ClerkError(f"Clerk user field(s) {', '.join(unstorable)} cannot be stored")
     return profile

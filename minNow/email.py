@@ -20,7 +20,6 @@ from requests import RequestException
 logger = logging.getLogger(__name__)
 
 BULK_LIMIT = 500
-TIMEOUT_SECONDS = 15
 
 
 class EmailDeliveryError(Exception):
@@ -40,7 +39,10 @@ class InvalidMessagesError(EmailDeliveryError):
 class MailerSendBackend(BaseEmailBackend):
     def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
         super().__init__(fail_silently=fail_silently)
-        options: dict[str, Any] = {"api_key": settings.MAILERSEND_API_KEY, "timeout": TIMEOUT_SECONDS}
+        options: dict[str, Any] = {
+            "api_key": settings.MAILERSEND_API_KEY,
+            "timeout": settings.MAILERSEND_TIMEOUT_SECONDS,
+        }
         if settings.MAILERSEND_API_URL:
             options["base_url"] = settings.MAILERSEND_API_URL + "/"
         # No automatic retries: a retried POST can send twice; callers retry on their next run.

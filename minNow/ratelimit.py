@@ -27,7 +27,6 @@ from minNow.errors import RateLimited
 
 logger = logging.getLogger(__name__)
 
-BACKEND_TIMEOUT_SECONDS = 1.0
 BREAKER_OPEN_SECONDS = 30  # after a failure the backend is skipped this long, so an outage costs one slow call
 KEY_PREFIX = "minnow:rl"
 
@@ -89,8 +88,8 @@ return count
     def __init__(self, url: str) -> None:
         client = redis.Redis.from_url(
             url,
-            socket_timeout=BACKEND_TIMEOUT_SECONDS,
-            socket_connect_timeout=BACKEND_TIMEOUT_SECONDS,
+            socket_timeout=settings.RATE_LIMIT_TIMEOUT_SECONDS,
+            socket_connect_timeout=settings.RATE_LIMIT_TIMEOUT_SECONDS,
             retry=Retry(NoBackoff(), 0),
         )
         self._increment = client.register_script(self.SCRIPT)
@@ -109,7 +108,7 @@ class UpstashBackend:
     def __init__(self, url: str, token: str) -> None:
         self._redis = UpstashRedis(url=url, token=token, rest_retries=0, allow_telemetry=False)
         # The SDK's httpx client has no timeout; a hung Upstash must never hang a request.
-        self._redis._http._client.timeout = httpx.Timeout(BACKEND_TIMEOUT_SECONDS)
+        self._redis._http._client.timeout = httpx.Timeout(settings.RATE_LIMIT_TIMEOUT_SECONDS)
         self._limiters: dict[tuple[int, int], Ratelimit] = {}
 
     def hit(self, key: str, limit: int, window: int) -> Decision:
@@ -175,6 +174,13 @@ def enforce(key: str, *, limit: int, window: int) -> None:
     decision = hit(key, limit=limit, window=window)
     if decision is not None and not decision.allowed:
         raise RateLimited(decision.reset)
+
+
+def person_key(user: Any) -> str:
+    """The key of a person's own caps (Min Search questions, test emails): their Clerk user id, the token's
+    `sub`, which outlives the local user row, so deleting the account (DELETE /api/me) and coming back with
+    the same token does not reset them. Only a user without one (made in the admin) is keyed by its row."""
+    return f"user:{user.clerk_id}" if user.clerk_id else f"user-pk:{user.pk}"
 
 
 def _is_proxy_address(address: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
@@ -21,3 +22,22 @@ def Text(*, max_length: int, min_length: int = 1) -> type[str]:
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
         AfterValidator(_printable),
     ]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(value: str) -> bool:
+    """Whether a database can store `value`: PostgreSQL refuses NUL, and no driver encodes a lone surrogate
+    (JSON's "\\ud800" escape decodes to one; a valid pair decodes to a single character)."""
+    return "\x00" not in value and not _SURROGATE.search(value)
+
+
+def _storable(value: str) -> str:
+    if not storable(value):
+        raise ValueError("must not contain NUL characters or lone surrogates")
+    return value
+
+
+# Text from another system (a Clerk webhook) kept as it is, but never what the database would refuse.
+StorableText = Annotated[str, AfterValidator(_storable)]

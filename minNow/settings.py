@@ -153,9 +153,26 @@ TEMPLATES = [
     },
 ]
 
+# --- Time budget ------------------------------------------------------------------------------
+# Every call to another service is bounded, so that the slowest request still answers its JSON error (503 for the
+# database, 502 for a provider) before gunicorn's worker `timeout` (30 s, gunicorn.conf.py) kills the worker.
+# docs/design.md ("Faults cost a bounded time") has these numbers as a table with the worst case per request;
+# minNow/tests/test_time_budget.py checks that the worst case stays under the worker timeout. Seconds throughout.
+DATABASE_CONNECT_TIMEOUT = 5  # opening a connection (libpq connect_timeout)
+# Each statement, cancelled by the server (statement_timeout; 0: none, e.g. for a long migration)...
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 3, maximum=86_400)
+# ...and, one second later, given up by the client when the server (or a proxy in front of it) stays silent.
+DATABASE_ANSWER_TIMEOUT = DATABASE_STATEMENT_TIMEOUT + 1 if DATABASE_STATEMENT_TIMEOUT else 0
+DATABASE_DEAD_PEER_SECONDS = 4  # TCP: unacknowledged data (tcp_user_timeout) or keepalive probes, then dropped
+RATE_LIMIT_TIMEOUT_SECONDS = 1.0  # one call to Upstash or Redis; at most two a request (a failure skips the rest)
+CLERK_TIMEOUT_SECONDS = 3.0  # the JWKS fetch (at most once a minute), and one Backend API call
+MAILERSEND_TIMEOUT_SECONDS = 5  # one send; a request sends at most two (POST /api/send-test-email)
+LLM_CALL_TIMEOUT_SECONDS = 10.0  # one language-model call...
+LLM_RETRIES = 1  # ...retried once after a timeout, a connection error, a 429 or a 5xx, if the request has time left
+LLM_REQUEST_SECONDS = 15.0  # all the model calls of one request: a single add, a batch, a Min Search tool loop
+
 # --- Database ---------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
-DATABASE_CONNECT_TIMEOUT = 5  # seconds: a database that never answers costs this much, then 503
 if DATABASE_URL:
     try:
         _database = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
@@ -177,8 +194,22 @@ else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 
 if _database["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a client-side bound on every wait for the server (minNow/postgresql/base.py).
+    _database["ENGINE"] = "minNow.postgresql"
     _options = _database.setdefault("OPTIONS", {})
     _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    # A server that is gone (host down, network cut) is noticed by TCP: data it never acknowledges, or idle
+    # keepalive probes it never answers, drop the connection after DATABASE_DEAD_PEER_SECONDS.
+    _options.setdefault("keepalives", 1)
+    _options.setdefault("keepalives_idle", DATABASE_DEAD_PEER_SECONDS // 2)
+    _options.setdefault("keepalives_interval", 1)
+    _options.setdefault("keepalives_count", DATABASE_DEAD_PEER_SECONDS // 2)
+    _options.setdefault("tcp_user_timeout", DATABASE_DEAD_PEER_SECONDS * 1000)  # milliseconds
+    # A statement that runs too long (a lock wait, a runaway query) is cancelled by the server. Options given in
+    # DATABASE_URL are kept; this setting comes after them, so it wins over a statement_timeout there too.
+    if DATABASE_STATEMENT_TIMEOUT:
+        _statement = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+        _options["options"] = f"{_options.get('options', '')} {_statement}".strip()
     if PROD:
         # An sslmode given explicitly (the URL's query or PGSSLMODE) wins; PROD only supplies the default.
         _options.setdefault("sslmode", env_str("PGSSLMODE") or "require")

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+import redis
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -222,6 +223,20 @@ def run_concurrently(action: Callable[[], T], count: int) -> list[T]:
     return run_together(*[action] * count)
 
 
+# --- Redis ---------------------------------------------------------------------------------------
+# The Redis the rate-limit tests use (the Upstash bridge forwards to it too). Runs that share a host give
+# each its own with TEST_REDIS_URL (CI: CI_REDIS_URL), e.g. another database number.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def redis_available() -> bool:
+    """Whether TEST_REDIS_URL answers a PING within a second."""
+    try:
+        return bool(redis.Redis.from_url(TEST_REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping())
+    except (redis.RedisError, ValueError):
+        return False
+
+
 # --- Other processes -----------------------------------------------------------------------------
 def database_url() -> str:
     """A URL for the test database, for a server or command started as a separate process."""
@@ -277,6 +292,21 @@ def started(command: list[str], env: dict[str, str]) -> Iterator[None]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+@contextmanager
+def gunicorn_serving(workers: int = 1, **env: str) -> Iterator[str]:
+    """gunicorn with the project's gunicorn.conf.py, serving the test database (unless `env` names another) with
+    `workers` sync workers in development mode; yields its base URL once /healthz answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    defaults = {"DATABASE_URL": database_url(), "LOG_LEVEL": "ERROR", "PROD": "False", "DEBUG": "True"}
+    with started(command, {**os.environ, **defaults, "WEB_CONCURRENCY": str(workers), **env}):
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/healthz")
+        if workers > 1:
+            time.sleep(1)  # the first worker answered; gunicorn starts the others up to 0.1 s apart
+        yield base
 
 
 # --- The headless browser ------------------------------------------------------------------------

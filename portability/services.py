@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -88,7 +89,8 @@ def export_json(user: User) -> Iterator[bytes]:
 
 
 def export_csv(user: User) -> Iterator[str]:
-    """A header row, then one row per item (ITEM_FIELDS), datetimes as in the API, no location as empty."""
+    """A header row, then one row per item (ITEM_FIELDS), datetimes as in the API, no location as empty, and
+    a cell that a spreadsheet would run as a formula prefixed with a quote (csv_escape)."""
     writer = csv.writer(_Echo())
     yield writer.writerow(ITEM_FIELDS)
     for batch in _batches(_item_rows(user), ROWS_PER_WRITE):
@@ -102,10 +104,28 @@ class _Echo:
         return value
 
 
-def _csv_cell(value: Any) -> Any:
+def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
-    return _iso(value) if isinstance(value, datetime) else value
+    return csv_escape(_iso(value) if isinstance(value, datetime) else str(value))
+
+
+# A cell that starts with =, +, -, @, a tab or a carriage return is a formula to a spreadsheet ("=SUM(A1)",
+# "@home", "-5 degree bag"); OWASP's "CSV Injection" advice is to prefix it with a single quote, so that the
+# spreadsheet shows it as text. A value that already starts with quotes followed by one of those ("'=x")
+# gets one quote more ("''=x"), so that the import, which takes one quote off any cell of that shape, gives
+# back exactly what was exported; every other value ("'quoted" included) is written as it is.
+_NEUTRALISED = re.compile(r"'*[=+\-@\t\r]")
+
+
+def csv_escape(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet runs as a formula; csv_unescape reverses it."""
+    return f"'{text}" if _NEUTRALISED.match(text) else text
+
+
+def csv_unescape(cell: str) -> str:
+    """The value csv_escape wrote as `cell`: one leading quote off a cell of quotes then a formula start."""
+    return cell[1:] if cell.startswith("'") and _NEUTRALISED.match(cell, 1) else cell
 
 
 def _item_rows(user: User) -> Iterator[dict[str, Any]]:
@@ -281,8 +301,10 @@ def import_csv(user: User, body: bytes | str) -> dict[str, int]:
 
 
 def _csv_item(record: dict[str, str]) -> dict[str, Any]:
-    """A CSV record as the item schema takes it: an empty cell is a missing value, the goal a number."""
-    data: dict[str, Any] = {field: record[field] for field in ITEM_FIELDS if (record[field] or "").strip()}
+    """A CSV record as the item schema takes it: the export's formula escaping undone (csv_unescape), an
+    empty cell a missing value, the goal a number."""
+    cells = {field: csv_unescape(record[field] or "") for field in ITEM_FIELDS}
+    data: dict[str, Any] = {field: cell for field, cell in cells.items() if cell.strip()}
     goal = data.get("ownership_duration_goal_months")
     if goal is not None:
         with contextlib.suppress(ValueError):  # otherwise left as text, for the schema to name

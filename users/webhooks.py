@@ -27,6 +27,7 @@ from ninja.errors import HttpError, ValidationError
 from svix.webhooks import Webhook, WebhookVerificationError
 
 from minNow.errors import NotFound, responses
+from minNow.schemas import StorableText, storable
 from users import services
 from users.models import WebhookDelivery
 
@@ -47,30 +48,31 @@ class ClerkEventIn(Schema):
     """A Clerk webhook event. `data` is a Clerk user object for `user.created` and `user.updated`, and
     `{"id", "object": "user", "deleted": true}` for `user.deleted`; other types are acknowledged and ignored."""
 
-    type: str
+    type: StorableText
     object: str = "event"
     data: Any = Field(None, description="The event's object; for user events a Clerk user object")
 
 
 class ClerkEmailAddress(Schema):
     id: str
-    email_address: str
+    email_address: StorableText
 
 
 class ClerkUser(Schema):
-    """The fields of a Clerk user object that the local user keeps."""
+    """The fields of a Clerk user object that the local user keeps; those stored must be storable (no NUL, no
+    lone surrogate), so that such a payload is a 400 naming the field rather than a database error."""
 
-    id: str = Field(min_length=1, max_length=150)
+    id: StorableText = Field(min_length=1, max_length=150)
     email_addresses: list[ClerkEmailAddress] = []
     primary_email_address_id: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
+    first_name: StorableText | None = None
+    last_name: StorableText | None = None
     public_metadata: dict[str, Any] | str | None = None
     unsafe_metadata: dict[str, Any] | str | None = None
 
 
 class ClerkDeletedUser(Schema):
-    id: str = Field(min_length=1, max_length=150)
+    id: StorableText = Field(min_length=1, max_length=150)
 
 
 class WebhookReceivedOut(Schema):
@@ -203,6 +205,8 @@ def clerk_webhook(request: HttpRequest) -> WebhookReceivedOut:
         body = json.loads(request.body)
     except ValueError:
         raise HttpError(400, "The body is not valid JSON") from None
+    except RecursionError:  # the parser's own guard against arrays or objects nested thousands deep
+        raise HttpError(400, "The body is nested too deeply") from None
     if not isinstance(body, dict):
         raise HttpError(400, "The body is not a JSON object")
     event = _parse(ClerkEventIn, body)
@@ -211,6 +215,8 @@ def clerk_webhook(request: HttpRequest) -> WebhookReceivedOut:
         return WebhookReceivedOut(type=event.type, result="ignored", note="Event type not handled")
     if len(svix_id) > MAX_SVIX_ID_LENGTH:
         raise HttpError(400, f"svix-id is longer than {MAX_SVIX_ID_LENGTH} characters")
+    if not storable(svix_id):
+        raise HttpError(400, "svix-id must not contain NUL characters")
     with transaction.atomic():
         if not _first_delivery(svix_id, event.type):
             return WebhookReceivedOut(type=event.type, result="duplicate", note="Already received; nothing changed")

@@ -1,4 +1,5 @@
-"""A loopback stand-in for an OpenAI-compatible chat API, and the item it answers by default."""
+"""Loopback stand-ins for an OpenAI-compatible chat API (one that answers, one that never does), and the item it
+answers by default."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.test import override_settings
 
-from minNow.tests.servers import LoopbackServer, Recorded, Reply
+from minNow.tests.servers import LoopbackServer, Recorded, Reply, black_hole
 
 # The fields the model is asked for, as a well-behaved model answers them.
 LLM_ITEM: dict[str, Any] = {
@@ -55,3 +56,13 @@ def openai_server(handler: Callable[[Recorded], Reply]) -> Iterator[LoopbackServ
         override_settings(OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=server.url + "/v1", OPENAI_MODEL="gpt-4.1-mini"),
     ):
         yield server
+
+
+@contextmanager
+def hung_openai() -> Iterator[str]:
+    """An OpenAI endpoint that accepts connections and never answers, configured as the agent's LLM for the block;
+    yields its base URL."""
+    with black_hole() as port:
+        url = f"http://127.0.0.1:{port}/v1"
+        with override_settings(OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=url, OPENAI_MODEL="gpt-4.1-mini"):
+            yield url

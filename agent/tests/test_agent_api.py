@@ -353,8 +353,8 @@ def test_llm_malformed_content_is_502(alice_api, content):
     assert_upstream_failure(response)
 
 
-def test_llm_timeout_is_502_and_bounded(alice_api, monkeypatch):
-    monkeypatch.setattr(agent.graph, "LLM_TIMEOUT_SECONDS", 1)
+def test_llm_timeout_is_502_and_bounded(alice_api, settings):
+    settings.LLM_CALL_TIMEOUT_SECONDS = 1
     release = threading.Event()
 
     def slow(request: Recorded) -> Reply:

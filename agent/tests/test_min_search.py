@@ -5,8 +5,10 @@ evaluation."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -14,7 +16,7 @@ from agent.kinds import PHRASES
 from agent.management.commands.agent_eval import QUESTIONS_THRESHOLDS
 from items.models import ItemStatus, ItemType
 from locations.services import LocationService
-from minNow.testing import make_item
+from minNow.testing import api_for, make_item
 from search.text import fold
 
 pytestmark = pytest.mark.django_db
@@ -138,17 +140,25 @@ def test_another_users_things_never_appear_whatever_the_question_says(household,
 
 
 @override_settings(QUERY_AGENT_DAILY_LIMIT=2)
-def test_daily_cap_then_429_and_admins_are_exempt(household, alice_api, admin_api):
-    ask(alice_api, "where is my passport?")
-    ask(alice_api, "where is my passport?")
-
-    refused = alice_api.post("/api/query-agent", {"query": "where is my passport?"})
+def test_daily_cap_then_429_until_midnight_utc_and_admins_are_exempt(household, alice, admin):
+    """The cap is per UTC day: after it a 429 whose Retry-After counts the seconds to 00:00 UTC, when the
+    count starts again."""
+    with time_machine.travel(datetime(2026, 6, 15, 23, 30, tzinfo=UTC), tick=False):
+        alice_api, admin_api = api_for(alice), api_for(admin)
+        ask(alice_api, "where is my passport?")
+        ask(alice_api, "where is my passport?")
+        refused = alice_api.post("/api/query-agent", {"query": "where is my passport?"})
+        admin_statuses = [
+            admin_api.post("/api/query-agent", {"query": "where is my passport?"}).status_code for _ in range(3)
+        ]
+    with time_machine.travel(datetime(2026, 6, 16, 0, 0, 1, tzinfo=UTC), tick=False):
+        next_day = api_for(alice).post("/api/query-agent", {"query": "where is my passport?"})
 
     assert refused.status_code == 429
-    assert int(refused["Retry-After"]) > 3600  # the window is a day
+    assert refused["Retry-After"] == "1800"  # 23:30 to 00:00 UTC
     assert isinstance(refused.json()["detail"], str)
-    for _ in range(3):
-        assert admin_api.post("/api/query-agent", {"query": "where is my passport?"}).status_code == 200
+    assert admin_statuses == [200] * 3
+    assert next_day.status_code == 200
 
 
 @pytest.mark.parametrize("body", [{}, {"query": ""}, {"query": "   "}, {"query": "x" * 501}, {"query": 5}])

@@ -5,6 +5,7 @@ the database refuses an empty slug or path and a path that does not end in the s
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from locations.models import Location, TreeError
@@ -61,6 +62,35 @@ def test_an_orm_save_under_itself_or_a_descendant_is_refused(alice):
     with pytest.raises(TreeError):
         home.save()
     assert Location.objects.get(pk=home.pk).parent_id is None
+
+
+def test_model_validation_refuses_a_parent_of_another_user(alice, bob):
+    home = Location.objects.create(user=alice, display_name="Home")
+    bobs_garage = Location.objects.create(user=bob, display_name="Garage")
+
+    derived = {"slug", "full_path"}  # save() fills them in
+    with pytest.raises(ValidationError) as refused:
+        Location(user=alice, display_name="Shelf", parent=bobs_garage).full_clean(exclude=derived)
+    assert set(refused.value.message_dict) == {"parent"}
+    Location(user=alice, display_name="Shelf", parent=home).full_clean(exclude=derived)  # the owner's own is fine
+
+
+def test_the_admin_cannot_change_a_locations_owner_or_parent(superuser_client, alice, bob):
+    """Location edits go through the API (a move carries a subtree); the admin shows them read-only."""
+    home = Location.objects.create(user=alice, display_name="Home")
+    shelf = Location.objects.create(user=alice, display_name="Shelf", parent=home)
+    bobs_garage = Location.objects.create(user=bob, display_name="Garage")
+
+    page = superuser_client.get(f"/admin/locations/location/{shelf.pk}/change/")
+    posted = superuser_client.post(
+        f"/admin/locations/location/{shelf.pk}/change/", {"parent": str(bobs_garage.pk), "user": str(bob.pk)}
+    )
+
+    assert page.status_code == 200
+    assert set(page.context["adminform"].form.fields) == set()  # nothing editable
+    assert posted.status_code == 302
+    stored = Location.objects.get(pk=shelf.pk)
+    assert (stored.user_id, stored.parent_id, stored.full_path) == (alice.pk, home.pk, "home/shelf")
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,14 @@
-"""A loopback HTTP server for tests that stands in for a third-party API (Clerk, MailerSend, ...)."""
+"""Loopback stand-ins for tests: an HTTP server for a third-party API (Clerk, MailerSend, ...), a port that never
+answers, and a TCP proxy that can fall silent."""
 
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -74,3 +78,99 @@ class LoopbackServer:
     def __exit__(self, *exc: object) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+@contextmanager
+def black_hole() -> Iterator[int]:
+    """A loopback TCP port that accepts connections and never says a word: a hung server, whatever its protocol."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        listener.close()
+
+
+class SilenceableProxy:
+    """A loopback TCP proxy to `target` that forwards both ways until `silence()`; from then on it forwards nothing
+    and closes nothing, on open connections and new ones alike, as a server that stops answering (or a network
+    that drops everything) looks to the client. The kernel still acknowledges what the client sends."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.silent = threading.Event()
+        self._stop = threading.Event()
+        self._sockets: list[socket.socket] = []
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self._listener.settimeout(0.2)
+        self.port = self._listener.getsockname()[1]
+        self._threads = [threading.Thread(target=self._accept, daemon=True)]
+
+    def __enter__(self) -> SilenceableProxy:
+        self._threads[0].start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in list(self._threads):
+            thread.join(timeout=5)
+        for each in self._sockets:
+            each.close()
+        self._listener.close()
+
+    def silence(self) -> None:
+        self.silent.set()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client = self._listener.accept()[0]
+            except TimeoutError:
+                continue
+            self._sockets.append(client)
+            if self.silent.is_set():
+                continue  # held open, never connected onwards
+            upstream = socket.create_connection(self.target)
+            self._sockets.append(upstream)
+            for source, sink in ((client, upstream), (upstream, client)):
+                thread = threading.Thread(target=self._pump, args=(source, sink), daemon=True)
+                self._threads.append(thread)
+                thread.start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        while not self._stop.is_set():
+            if self.silent.is_set():  # whatever arrives stays unread
+                self._stop.wait(0.1)
+                continue
+            if not select.select([source], [], [], 0.1)[0] or self.silent.is_set():
+                continue
+            try:
+                data = source.recv(65536)
+                if not data:
+                    sink.shutdown(socket.SHUT_WR)
+                    return
+                sink.sendall(data)
+            except OSError:
+                return

@@ -161,6 +161,42 @@ def test_claims_refresh_the_profile_without_network(pem_mode):
     assert User.objects.get(clerk_id="user_2clerk").is_admin is False  # boolean true only
 
 
+# Claims that are stored (the subject as the Clerk id, email and names) but that no database can hold: PostgreSQL
+# refuses NUL, and a lone surrogate (JSON's "\\ud800" escape) cannot be encoded for any database.
+UNSTORABLE_CLAIMS = {
+    "NUL in sub": {"sub": "user_2clerk\x00"},
+    "lone surrogate in sub": {"sub": "user_2clerk\ud800"},
+    "NUL in email": {"email": "new\x00@example.com"},
+    "lone surrogate in email": {"email": "new\ud800@example.com"},
+    "NUL in first_name": {"first_name": "Nia\x00"},
+    "lone surrogate in last_name": {"last_name": "\udfff"},
+}
+
+
+@pytest.mark.parametrize("overrides", UNSTORABLE_CLAIMS.values(), ids=UNSTORABLE_CLAIMS.keys())
+@pytest.mark.parametrize("known", [False, True], ids=["first sight", "known user"])
+def test_a_signed_token_with_a_claim_that_cannot_be_stored_is_401(pem_mode, overrides, known):
+    if known:
+        User.objects.create(username="user_2clerk", clerk_id="user_2clerk", email="old@example.com")
+    before = list(User.objects.values_list("clerk_id", "email", "first_name", "last_name"))
+
+    response = call(clerk_token(**overrides))
+
+    assert response.status_code == 401, response.content
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert isinstance(response.json()["detail"], str)
+    assert list(User.objects.values_list("clerk_id", "email", "first_name", "last_name")) == before
+
+
+@pytest.mark.parametrize("subject", ["dev_\x00nul", "dev_\ud800"])
+def test_a_dev_token_whose_subject_cannot_be_stored_is_401(subject):
+    response = call(issue_dev_token(User(clerk_id=subject, email="dev@example.com")))
+
+    assert response.status_code == 401, response.content
+    assert response.json() == {"detail": "Invalid token subject"}
+    assert not User.objects.exists()
+
+
 def test_steady_state_costs_one_query(pem_mode, django_assert_num_queries):
     token = clerk_token(email="same@example.com")
     assert call(token).status_code == 200
@@ -289,6 +325,21 @@ def test_profile_sync_cuts_an_overlong_email_to_the_column(pem_mode):
         assert call(clerk_token()).status_code == 200
 
     assert User.objects.get(clerk_id="user_2clerk").email == long_email[:254]
+
+
+@pytest.mark.parametrize("name", ["Clara\x00", "Clara\ud800"])
+def test_profile_sync_that_cannot_be_stored_is_skipped_like_a_failed_sync(pem_mode, name):
+    payload = clerk_user_payload()
+    payload["first_name"] = name
+
+    with (
+        LoopbackServer(lambda request: Reply(200, payload)) as server,
+        override_settings(CLERK_SECRET_KEY="sk_test_abc", CLERK_API_URL=server.url),
+    ):
+        assert call(clerk_token(first_name="Nia")).status_code == 200
+
+    user = User.objects.get(clerk_id="user_2clerk")
+    assert (user.first_name, user.clerk_synced_at) == ("Nia", None)
 
 
 def test_profile_sync_failure_never_fails_the_request(pem_mode):

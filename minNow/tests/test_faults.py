@@ -5,50 +5,24 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
 
+import httpx
 import pytest
+from django.conf import settings
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.test import Client
 
-from minNow.testing import PROJECT_DIR, STRONG_SECRET, manage
+from minNow.auth import issue_dev_token
+from minNow.errors import DATABASE_UNAVAILABLE
+from minNow.testing import ITEM_PAYLOAD, PROJECT_DIR, STRONG_SECRET, gunicorn_serving, manage
+from minNow.tests.servers import SilenceableProxy, black_hole
+from users.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def black_hole() -> Iterator[int]:
-    """A TCP port that accepts connections and never says a word: a hung database server."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join()
-        for connection in held:
-            connection.close()
-        listener.close()
 
 
 def run_client(database_url: str, *paths: str) -> list[tuple[int, dict, float]]:
@@ -96,6 +70,33 @@ def test_an_api_call_against_a_hung_database_is_a_503_json_error():
     assert status == 503
     assert body == {"detail": "The database is unavailable; try again shortly"}
     assert elapsed < 7
+
+
+def test_a_sqlite_file_that_is_not_a_database_is_a_503_everywhere(tmp_path):
+    garbage = tmp_path / "db.sqlite3"
+    garbage.write_bytes(b"This file is anything but a database.\n" * 200)  # SQLite: "file is not a database"
+
+    health, items = run_client(f"sqlite:///{garbage}", "/healthz", "/api/items")
+
+    assert health[:2] == (503, {"status": "error", "detail": "database unavailable"})
+    assert items[:2] == (503, {"detail": "The database is unavailable; try again shortly"})
+
+
+@pytest.mark.parametrize(
+    "error",
+    [IntegrityError("duplicate key"), DataError("value too long"), DatabaseError("no such function: nope")],
+    ids=["IntegrityError", "DataError", "another DatabaseError"],
+)
+def test_database_errors_that_are_bugs_stay_500s(alice_api, monkeypatch, error):
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("minNow.auth.user_by_clerk_id", broken)
+
+    response = alice_api.get("/api/items")
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error"}
 
 
 def test_an_oversized_body_is_a_413_json_error(alice_api, settings):
@@ -148,6 +149,15 @@ def database_options(**env: str) -> dict:
 
 
 PROD = {"PROD": "True", "SECRET_KEY": STRONG_SECRET, "ALLOWED_HOSTS": "example.com"}
+# What every PostgreSQL connection gets besides connect_timeout (minNow/settings.py, "Time budget").
+SILENCE_BOUNDS = {
+    "keepalives": 1,
+    "keepalives_idle": 2,
+    "keepalives_interval": 1,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 4000,
+    "options": "-c statement_timeout=3000",
+}
 
 
 @pytest.mark.parametrize(
@@ -166,4 +176,89 @@ PROD = {"PROD": "True", "SECRET_KEY": STRONG_SECRET, "ALLOWED_HOSTS": "example.c
     ],
 )
 def test_postgresql_connections_time_out_and_an_explicit_sslmode_wins(env, expected):
-    assert database_options(**env) == expected
+    assert database_options(**env) == {**SILENCE_BOUNDS, **expected}
+
+
+@pytest.mark.parametrize(
+    ("env", "options"),
+    [
+        (
+            {"DATABASE_URL": "postgres://u@db/app?options=-c%20search_path%3Dapp"},
+            "-c search_path=app -c statement_timeout=3000",
+        ),
+        ({"DATABASE_URL": "postgres://u@db/app", "DATABASE_STATEMENT_TIMEOUT": "10"}, "-c statement_timeout=10000"),
+        ({"DATABASE_URL": "postgres://u@db/app", "DATABASE_STATEMENT_TIMEOUT": "0"}, None),
+    ],
+    ids=["merged-with-the-urls-options", "configured", "off"],
+)
+def test_the_statement_timeout_joins_the_options_already_given(env, options):
+    assert database_options(**env).get("options") == options
+
+
+def test_sqlite_gets_none_of_the_postgresql_bounds():
+    options = database_options(DATABASE_URL="sqlite:///db.sqlite3")
+
+    assert not {"connect_timeout", *SILENCE_BOUNDS} & set(options)
+
+
+# --- PostgreSQL that stops answering on an open connection ------------------------------------------------------
+def require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs the test database on PostgreSQL (DATABASE_URL=postgres://...)")
+
+
+@pytest.mark.django_db(transaction=True)  # gunicorn's worker reads and writes the test database
+def test_a_database_gone_silent_on_an_open_connection_is_a_503_within_the_budget():
+    require_postgresql()
+    database = connection.settings_dict
+    headers = {"Authorization": f"Bearer {issue_dev_token(User(clerk_id='user_silenced', username='silenced'))}"}
+    with SilenceableProxy((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432))) as proxy:
+        through_proxy = f"postgres://{database['USER']}@127.0.0.1:{proxy.port}/{database['NAME']}"
+        with gunicorn_serving(workers=1, DATABASE_URL=through_proxy) as base:
+            first = httpx.get(f"{base}/api/items", headers=headers, timeout=60)  # the worker keeps its connection
+            proxy.silence()
+            started = time.monotonic()
+            response = httpx.get(f"{base}/api/items", headers=headers, timeout=60)
+            elapsed = time.monotonic() - started
+
+    assert first.status_code == 200
+    assert response.status_code == 503
+    assert response.json() == {"detail": DATABASE_UNAVAILABLE}
+    # Django's health check on the kept connection waits DATABASE_ANSWER_TIMEOUT, then a new connection
+    # DATABASE_CONNECT_TIMEOUT; before these bounds nothing answered until gunicorn killed the worker at 30 s.
+    allowed = settings.DATABASE_ANSWER_TIMEOUT + settings.DATABASE_CONNECT_TIMEOUT
+    assert allowed - 1 < elapsed < allowed + 1.5
+
+
+@pytest.mark.django_db(transaction=True)  # the lock is held from another connection
+def test_a_statement_past_statement_timeout_is_cancelled_into_a_503_and_the_connection_is_kept(alice, alice_api):
+    require_postgresql()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_alices_row() -> None:
+        try:
+            with transaction.atomic():
+                User.objects.select_for_update().get(pk=alice.pk)
+                locked.set()
+                release.wait(60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_alices_row)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        kept = connection.connection
+        started = time.monotonic()
+        response = alice_api.post("/api/items", ITEM_PAYLOAD)  # creating an item waits for the owner's row lock
+        elapsed = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join()
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": DATABASE_UNAVAILABLE}
+    # The server cancelled the statement (QueryCanceled) before the client would have given up on the connection.
+    assert settings.DATABASE_STATEMENT_TIMEOUT <= elapsed < settings.DATABASE_ANSWER_TIMEOUT
+    assert connection.connection is kept and not kept.closed
+    assert alice_api.post("/api/items", ITEM_PAYLOAD).status_code == 201

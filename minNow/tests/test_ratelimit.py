@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,30 +19,29 @@ from django.test import Client, override_settings
 
 from minNow import ratelimit
 from minNow.auth import issue_dev_token
-from minNow.testing import PROJECT_DIR, ApiClient, database_url, free_port, make_user
+from minNow.testing import (
+    PROJECT_DIR,
+    TEST_REDIS_URL,
+    ApiClient,
+    database_url,
+    free_port,
+    make_user,
+    redis_available,
+)
 from minNow.tests.upstash_bridge import UpstashBridge
 
 pytestmark = pytest.mark.django_db
-REDIS_URL = "redis://127.0.0.1:6379/0"
 NO_BACKEND = {"UPSTASH_REDIS_REST_URL": "", "UPSTASH_REDIS_REST_TOKEN": "", "REDIS_URL": ""}
 
 
-def redis_available() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-needs_redis = pytest.mark.skipif(not redis_available(), reason="Redis is not running on 127.0.0.1:6379")
+needs_redis = pytest.mark.skipif(not redis_available(), reason=f"Redis does not answer at {TEST_REDIS_URL}")
 
 
 @contextmanager
 def upstash() -> Iterator[UpstashBridge]:
     """The Upstash backend, through a loopback bridge to the real Redis."""
     with (
-        UpstashBridge(redis_url=REDIS_URL) as bridge,
+        UpstashBridge(redis_url=TEST_REDIS_URL) as bridge,
         override_settings(
             **{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": bridge.token}
         ),
@@ -58,7 +56,7 @@ def backend(request):
         with override_settings(**NO_BACKEND):
             yield "memory"
     elif request.param == "redis":
-        with override_settings(**{**NO_BACKEND, "REDIS_URL": REDIS_URL}):
+        with override_settings(**{**NO_BACKEND, "REDIS_URL": TEST_REDIS_URL}):
             yield "redis"
     else:
         with upstash():
@@ -264,9 +262,25 @@ def test_an_unreachable_redis_lets_requests_through_quickly():
     assert time.monotonic() - started < 2.0
 
 
+def test_the_redis_tests_use_the_redis_named_by_test_redis_url():
+    """Runs sharing a host each point TEST_REDIS_URL at their own Redis database (.ci/run: CI_REDIS_URL)."""
+    nowhere = "redis://127.0.0.1:1/0"
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", f"{__file__}::test_a_failing_upstash_lets_requests_through"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "TEST_REDIS_URL": nowhere},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert "SKIPPED [1] minNow/tests/test_ratelimit.py:" in run.stdout, run.stdout + run.stderr
+    assert f"Redis does not answer at {nowhere}" in run.stdout
+
+
 def test_upstash_bridge_rejects_a_wrong_token():
     with (
-        UpstashBridge(redis_url=REDIS_URL) as bridge,
+        UpstashBridge(redis_url=TEST_REDIS_URL) as bridge,
         override_settings(**{**NO_BACKEND, "UPSTASH_REDIS_REST_URL": bridge.url, "UPSTASH_REDIS_REST_TOKEN": "wrong"}),
     ):
         assert ratelimit.hit("bridge-token-check") is None  # fail open, and the bridge said 401
@@ -281,7 +295,7 @@ def test_limit_is_exact_across_four_gunicorn_workers():
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": TEST_REDIS_URL,
         "UPSTASH_REDIS_REST_URL": "",
         "RATE_LIMIT_REQUESTS": "100",
         "RATE_LIMIT_WINDOW_SECONDS": "60",

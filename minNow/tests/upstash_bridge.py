@@ -13,6 +13,7 @@ from typing import Any
 
 import redis
 
+from minNow.testing import TEST_REDIS_URL
 from minNow.tests.servers import LoopbackServer, Recorded, Reply
 
 SCRIPT_COMMANDS = {"EVAL", "EVAL_RO"}
@@ -39,7 +40,7 @@ def _encode(value: Any, base64_strings: bool) -> Any:
 class UpstashBridge(LoopbackServer):
     """`mode`: "ok" forwards to Redis, "error" answers 500 errors, "hang" stalls each request."""
 
-    def __init__(self, token: str = "test-upstash-token", redis_url: str = "redis://127.0.0.1:6379/0") -> None:
+    def __init__(self, token: str = "test-upstash-token", redis_url: str = TEST_REDIS_URL) -> None:
         self.token = token
         self.mode = "ok"
         self.hang_seconds = 5.0

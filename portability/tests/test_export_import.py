@@ -321,6 +321,69 @@ def test_a_csv_may_name_places_as_written(bob: User, bob_api: ApiClient) -> None
     assert Location.objects.get(user=bob, full_path="living-room/top-shelf").display_name == "Top Shelf"
 
 
+# Values a spreadsheet would run as formulas, values that only look escaped, and one that is neither.
+FORMULA_LIKE = {
+    "=SUM(A1)": "'=SUM(A1)",
+    "-5 degree sleeping bag": "'-5 degree sleeping bag",
+    "@home": "'@home",
+    "+1 phone": "'+1 phone",
+    "'quoted": "'quoted",
+    "'=already": "''=already",
+    "''@twice": "'''@twice",
+    "Plain 'n' simple": "Plain 'n' simple",
+}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(alice: User, alice_api) -> None:
+    for name in FORMULA_LIKE:
+        create_item(alice_api, name=name, picture_url='=HYPERLINK("https://evil.example")')
+    # The API refuses control characters, but a row stored before that rule may hold them.
+    make_items(alice, ["\t=cmd|' /C calc'!A0", "\r=1+1"])
+
+    text = export_csv(alice_api)
+
+    names = [row["name"] for row in csv_rows(text)]
+    assert names == [*FORMULA_LIKE.values(), "'\t=cmd|' /C calc'!A0", "'\r=1+1"]
+    pictures = {row["picture_url"] for row in csv_rows(text)[: len(FORMULA_LIKE)]}
+    assert pictures == {'\'=HYPERLINK("https://evil.example")'}
+    cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+    assert [item["name"] for item in export(alice_api)["items"]][: len(FORMULA_LIKE)] == list(FORMULA_LIKE)
+
+
+def test_csv_import_takes_off_exactly_the_quote_the_export_adds(bob: User, bob_api: ApiClient) -> None:
+    written = ["'=SUM(A1)", "''=already", "'quoted", "'''@twice", "=SUM(B2)", "'", "'-"]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER.split(","))
+    for name in written:
+        writer.writerow(
+            ["", name, "'@", "Miscellaneous", "Keep", "2020-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "12", "", ""]
+        )
+
+    assert imported(import_csv(bob_api, out.getvalue()))["items_created"] == len(written)
+
+    stored_names = OwnedItem.objects.filter(user=bob).values_list("name", "picture_url")
+    assert sorted(stored_names) == sorted(
+        (name, "@") for name in ["=SUM(A1)", "'=already", "'quoted", "''@twice", "=SUM(B2)", "'", "-"]
+    )
+
+
+def test_csv_round_trip_gives_back_formula_like_values_exactly(alice: User, alice_api, bob: User, bob_api) -> None:
+    for name in FORMULA_LIKE:
+        create_item(alice_api, name=name, picture_url=f"{name[:1]}1")
+    text = export_csv(alice_api)
+
+    assert imported(import_csv(bob_api, text))["items_created"] == len(FORMULA_LIKE)
+
+    def values(user: User) -> list[tuple[str, str]]:
+        return sorted(OwnedItem.objects.filter(user=user).values_list("name", "picture_url"))
+
+    assert values(bob) == values(alice)
+    assert sorted(row["name"] for row in csv_rows(export_csv(bob_api))) == sorted(FORMULA_LIKE.values())
+
+
 def test_importing_your_own_export_changes_nothing(alice: User, alice_data: dict[str, Any], alice_api) -> None:
     before = stored(alice)
     result = imported(import_json(alice_api, export(alice_api)))

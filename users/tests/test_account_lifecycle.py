@@ -8,9 +8,12 @@ here (the web app deletes it next), so the same token still verifies and first s
 from __future__ import annotations
 
 import pytest
+from django.test import override_settings
 
 from items.models import Checkup, OwnedItem
+from items.services import TEST_EMAILS_PER_HOUR
 from locations.models import Location
+from minNow import ratelimit
 from minNow.api import api
 from minNow.testing import ApiClient, create_item, create_location
 from users.models import User
@@ -91,6 +94,35 @@ def test_the_token_of_a_deleted_account_creates_a_new_empty_user(alice, alice_ap
     assert fresh.pk != old_pk
     assert rows_of(fresh.pk) == {"users": 1, "items": 0, "locations": 0, "checkups": 2}
     assert alice_api.get("/api/items").json() == []
+
+
+@override_settings(QUERY_AGENT_DAILY_LIMIT=2)
+def test_deleting_the_account_does_not_reset_the_min_search_cap(alice, alice_api):
+    def ask() -> int:
+        return alice_api.post("/api/query-agent", {"query": "where is my passport?"}).status_code
+
+    assert [ask(), ask(), ask()] == [200, 200, 429]
+    assert alice_api.delete("/api/me").status_code == 204
+
+    assert ask() == 429  # the same person with the same token, though their user row is new
+    assert User.objects.get(clerk_id="user_alice").pk != alice.pk
+
+
+def test_deleting_the_account_does_not_reset_the_test_email_cap(alice, alice_api, mailoutbox):
+    def send() -> int:
+        return alice_api.post("/api/send-test-email", {"checkup_type": "keep"}).status_code
+
+    assert [send() for _ in range(TEST_EMAILS_PER_HOUR + 1)] == [200] * TEST_EMAILS_PER_HOUR + [429]
+    assert alice_api.delete("/api/me").status_code == 204
+
+    assert send() == 429
+    assert len(mailoutbox) == TEST_EMAILS_PER_HOUR
+
+
+def test_caps_are_keyed_by_the_clerk_id_else_by_the_user_row():
+    assert ratelimit.person_key(User(pk=7, clerk_id="user_2abc")) == "user:user_2abc"
+    assert ratelimit.person_key(User(pk=7, clerk_id=None)) == "user-pk:7"
+    assert ratelimit.person_key(User(pk=7, clerk_id="")) == "user-pk:7"
 
 
 def test_delete_me_is_documented_as_authenticated():

@@ -326,6 +326,79 @@ def test_a_user_event_with_malformed_data_is_400_naming_the_field_and_stores_not
     assert not User.objects.exists() and not WebhookDelivery.objects.exists()
 
 
+def deeply_nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        deeply_nested(50_000),
+        event("user.created", clerk_user(public_metadata="DEEP")).replace('"DEEP"', deeply_nested(50_000)),
+        event("user.updated", clerk_user("user_alice", unsafe_metadata="DEEP")).replace(
+            '"DEEP"', '{"a": ' + deeply_nested(50_000) + "}"
+        ),
+    ],
+    ids=["whole body", "public_metadata", "unsafe_metadata"],
+)
+def test_json_nested_50000_deep_is_400_and_changes_nothing(alice, payload):
+    before = snapshot()
+
+    response = deliver(payload)
+
+    assert response.status_code == 400, response.content
+    assert isinstance(response.json()["detail"], str)
+    assert snapshot() == before
+
+
+def with_value(data: dict[str, Any], path: tuple[str | int, ...], value: str) -> dict[str, Any]:
+    """A copy of `data` with `value` at `path`."""
+    data = json.loads(json.dumps(data))
+    target = data
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    return data
+
+
+UNSTORABLE = {"NUL": "\x00", "lone surrogate": "\ud800"}
+STORED_FIELDS = [
+    ("user.created", ("id",), "data.id"),
+    ("user.created", ("email_addresses", 1, "email_address"), "data.email_addresses.1.email_address"),
+    ("user.created", ("first_name",), "data.first_name"),
+    ("user.updated", ("last_name",), "data.last_name"),
+    ("user.updated", ("email_addresses", 0, "email_address"), "data.email_addresses.0.email_address"),
+    ("user.deleted", ("id",), "data.id"),
+]
+
+
+@pytest.mark.parametrize("character", list(UNSTORABLE), ids=list(UNSTORABLE))
+@pytest.mark.parametrize(("event_type", "path", "field"), STORED_FIELDS, ids=[field[2] for field in STORED_FIELDS])
+def test_a_field_that_cannot_be_stored_is_400_naming_it_and_changes_nothing(alice, character, event_type, path, field):
+    """NUL is refused by PostgreSQL and a lone surrogate ("\\ud800", valid JSON) by every database driver."""
+    before = snapshot()
+    value = f"nora{UNSTORABLE[character]}@example.com"
+    payload = event(event_type, with_value(clerk_user("user_alice"), path, value))
+    assert "\\u0000" in payload or "\\ud800" in payload  # JSON escapes, as a sender writes them
+
+    response = deliver(payload)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["detail"].startswith(f"{field}: ")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("event_type", ["user.created\x00", "session.created\x00", "session.created\ud800"])
+def test_an_event_type_that_cannot_be_stored_is_400(alice, event_type):
+    before = snapshot()
+
+    response = deliver(event(event_type, clerk_user()))
+
+    assert response.status_code == 400, response.content
+    assert response.json()["detail"].startswith("type: ")
+    assert snapshot() == before
+
+
 def test_unknown_event_types_are_acknowledged_and_ignored(alice):
     before = snapshot()
 
