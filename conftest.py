@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from config.testing import ApiClient, api_for, make_user
 from minNow import ratelimit
-from minNow.testing import ApiClient, api_for, make_user
 from users.models import User
 
 

@@ -6,13 +6,13 @@ throughput ceiling (bench/run.py measures it); the proxy in front buffers slow c
 
 import os
 
-wsgi_app = "minNow.wsgi:application"
+wsgi_app = "config.wsgi:application"
 preload_app = True  # import Django once in the master; workers fork with it loaded
 # Sync workers whose own refusals (request line over limit_request_line, header fields over limit_request_fields
-# or limit_request_field_size, a malformed request) are JSON like every other error (minNow/gunicorn_workers.py).
-worker_class = "minNow.gunicorn_workers.JsonErrorsSyncWorker"
+# or limit_request_field_size, a malformed request) are JSON like every other error (config/gunicorn_workers.py).
+worker_class = "config.gunicorn_workers.JsonErrorsSyncWorker"
 # A worker silent this long is restarted. Every outside call is bounded so that the slowest request answers before
-# it (minNow/settings.py, "Time budget"; minNow/tests/test_time_budget.py reads this value).
+# it (config/settings.py, "Time budget"; config/tests/test_time_budget.py reads this value).
 timeout = 30
 graceful_timeout = 30
 keepalive = 5  # seconds; the proxy in front reuses connections

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.db.models import F, Q, QuerySet
 
 from items.models import ItemType, OwnedItem
+from minNow.text import fold
 from search.selectors import word_starts
-from search.text import fold
 from users.models import User
 
 

@@ -19,8 +19,8 @@ from django.db.models import F, Q
 
 from agent.kinds import KindReading, items_of_kind, read_kinds, stem
 from items.models import ItemStatus, OwnedItem
+from minNow.text import fold
 from search.selectors import ITEM_RESULT_FIELDS, matching_items_any, search_locations
-from search.text import fold
 from users.models import User
 
 MAX_LISTED = 25

@@ -29,9 +29,9 @@ from agent.questions import STOP_WORDS, Answer
 from items.models import ItemStatus, OwnedItem
 from items.selectors import items_for_user
 from minNow.errors import UpstreamError
+from minNow.text import fold
+from minNow.text import words as search_words
 from search.selectors import ITEM_RESULT_FIELDS, MAX_RESULTS, matching_items, search_locations
-from search.text import fold
-from search.text import words as search_words
 from users.models import User
 
 logger = logging.getLogger(__name__)

@@ -49,7 +49,7 @@ def setup_django(*, production_tokens: bool = True, **env: str) -> None:
     `production_tokens` requests carry RS256 tokens (`token_for`) checked against CLERK_JWT_KEY, and DEBUG
     is off, as in production: no query log, no debug cursor."""
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minNow.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.update(env)
     if production_tokens:
         public = _KEY.public_key().public_bytes(

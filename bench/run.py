@@ -116,7 +116,7 @@ def start_server(port: int, env: dict[str, str], log_file) -> subprocess.Popen |
     """Start gunicorn and wait for /healthz; None (with gunicorn stopped) when it does not answer."""
     command = [
         str(Path(sys.executable).parent / "gunicorn"),  # .venv/bin/gunicorn beside .venv/bin/python
-        "minNow.wsgi:application",
+        "config.wsgi:application",
         "--workers",
         str(WORKERS),
         "--bind",

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from search.text import SearchTextField
+from minNow.text import SearchTextField
 
 
 class ItemType(models.TextChoices):
@@ -171,7 +171,7 @@ class OwnedItem(models.Model):
         "locations.Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
     location_updated_at = models.DateTimeField(null=True, blank=True)
-    # Folded name and type label (search/text.py), kept by every save and bulk_create.
+    # Folded name and type label (minNow/text.py), kept by every save and bulk_create.
     search_text = SearchTextField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

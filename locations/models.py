@@ -13,7 +13,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
-from search.text import SearchTextField, indexed
+from minNow.text import SearchTextField, indexed
 
 MAX_DEPTH = 10  # levels 0..9
 MAX_PATH_LENGTH = 500
@@ -46,7 +46,7 @@ class Location(models.Model):
     slug = models.CharField(max_length=MAX_NAME_LENGTH)
     full_path = models.CharField(max_length=MAX_PATH_LENGTH)
     level = models.PositiveSmallIntegerField(default=0)
-    # The folded path (search/text.py), kept by every save; a move or rename refreshes the subtree's too.
+    # The folded path (minNow/text.py), kept by every save; a move or rename refreshes the subtree's too.
     search_text = SearchTextField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

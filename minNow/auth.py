@@ -1,4 +1,5 @@
-"""Bearer-token authentication: Clerk RS256 session tokens, and HS256 dev tokens in development."""
+"""Bearer-token verification: Clerk RS256 session tokens, and HS256 dev tokens in development. Which user a
+verified token belongs to is users.auth's business."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -17,21 +18,14 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer
 
-from minNow import clerk
 from minNow.schemas import storable
-from users.models import User
-from users.services import update_profile, user_by_clerk_id, user_for_clerk_id
 
 logger = logging.getLogger(__name__)
 
 LEEWAY_SECONDS = 5
 JWKS_REFETCH_SECONDS = 60
 KEYS_LIFESPAN_SECONDS = 365 * 24 * 3600  # Clerk rotates keys by publishing a new kid, never by reusing one
-PROFILE_SYNC_TTL = timedelta(hours=1)
-PROFILE_SYNC_RETRY_SECONDS = 60
 DEV_TOKEN_ISSUER = "minnow-dev"
 DEV_TOKEN_LIFETIME = timedelta(hours=24)
 
@@ -125,7 +119,6 @@ def _clerk_keys() -> _PemKey | _JwksKeys:
 def _reset_caches(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith("CLERK_"):
         _clerk_keys.cache_clear()
-        _sync_failures.clear()
 
 
 setting_changed.connect(_reset_caches)
@@ -184,7 +177,12 @@ def _verify_clerk_token(token: str, header: dict[str, Any]) -> dict[str, Any]:
     return claims
 
 
-def issue_dev_token(user: User) -> str:
+class TokenSubject(Protocol):
+    clerk_id: str
+    email: str
+
+
+def issue_dev_token(user: TokenSubject) -> str:
     now = timezone.now()
     payload = {
         "sub": user.clerk_id,
@@ -194,77 +192,3 @@ def issue_dev_token(user: User) -> str:
         "exp": int((now + DEV_TOKEN_LIFETIME).timestamp()),
     }
     return jwt.encode(payload, settings.SECRET_KEY, algorithm="HS256")
-
-
-# --- Users ----------------------------------------------------------------------------------------
-def _profile_from_claims(claims: dict[str, Any]) -> dict[str, Any]:
-    profile: dict[str, Any] = {}
-    for field in ("email", "first_name", "last_name"):
-        value = claims.get(field)
-        if isinstance(value, str):
-            if not storable(value):  # a 401 like any other unusable token, not a database error
-                raise TokenError(f"Invalid token claim {field}")
-            profile[field] = value[:254] if field == "email" else value[:150]
-    flags = [clerk.metadata_flag(claims.get(name), "is-admin") for name in ("public_metadata", "metadata")]
-    if any(flag is not None for flag in flags):
-        profile["is_admin"] = any(flags)
-    return profile
-
-
-def user_from_claims(claims: dict[str, Any]) -> User:
-    """The user a verified token belongs to, created on first sight and refreshed from its claims."""
-    subject = claims["sub"]
-    profile = _profile_from_claims(claims)
-    user = user_by_clerk_id(subject)
-    if user is None:
-        user = user_for_clerk_id(subject, **profile)
-    else:
-        update_profile(user, profile)
-    if not user.is_active:
-        raise TokenError("User account is disabled")
-    if settings.CLERK_SECRET_KEY and not subject.startswith("dev_"):
-        _sync_clerk_profile(user)
-    return user
-
-
-_sync_failures: dict[int, float] = {}
-
-
-def _sync_clerk_profile(user: User) -> None:
-    """Refresh the profile from Clerk when it is over an hour old; never fails the request."""
-    now = timezone.now()
-    if user.clerk_synced_at and now - user.clerk_synced_at < PROFILE_SYNC_TTL:
-        return
-    failed_at = _sync_failures.get(user.pk)
-    if failed_at and time.monotonic() - failed_at < PROFILE_SYNC_RETRY_SECONDS:
-        return
-    try:
-        profile = clerk.profile_from_clerk_user(clerk.get_user(user.clerk_id))
-    except (clerk.ClerkError, AttributeError, TypeError) as exc:
-        _sync_failures[user.pk] = time.monotonic()
-        logger.warning("Clerk profile sync failed for user %s: %s", user.pk, exc)
-        return
-    _sync_failures.pop(user.pk, None)
-    update_profile(user, {**profile, "clerk_synced_at": now})
-
-
-# --- Ninja security class -------------------------------------------------------------------------
-class ClerkAuth(HttpBearer):
-    """`Authorization: Bearer <token>`; the user is on `request.auth` and `request.user`."""
-
-    def __call__(self, request: HttpRequest) -> User:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise AuthenticationError(401, "Authentication credentials were not provided")
-        return self.authenticate(request, token.strip())
-
-    def authenticate(self, request: HttpRequest, token: str) -> User:
-        verified = getattr(request, "verified_token", None)  # set by the rate limiter for this token
-        try:
-            claims = verified[1] if verified and verified[0] == token else verify_token(token)
-            user = user_from_claims(claims)
-        except TokenError as exc:
-            raise AuthenticationError(401, str(exc)) from None
-        request.user = user
-        return user

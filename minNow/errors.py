@@ -1,4 +1,4 @@
-"""Domain errors raised by services and mapped to HTTP responses in one place (minNow.api)."""
+"""Domain errors raised by services and mapped to HTTP responses in one place (config.api)."""
 
 from __future__ import annotations
 

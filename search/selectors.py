@@ -2,7 +2,7 @@
 
 Every word of a query must match the start of a word (`rain jack` finds `Red Rain Jacket`), case- and
 accent-insensitively (`cafe` finds `Café Table`), in what the item or place is found by: its folded
-`search_text` (search/text.py). An item also matches on its location's path, so the items anywhere
+`search_text` (minNow/text.py). An item also matches on its location's path, so the items anywhere
 below a matching place are found too. Each function runs a fixed number of queries.
 """
 
@@ -15,7 +15,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 
 from items.models import OwnedItem
 from locations.models import Location
-from search.text import fold, words
+from minNow.text import fold, words
 from users.models import User
 
 MAX_RESULTS = 50

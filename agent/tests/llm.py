@@ -10,7 +10,7 @@ from typing import Any
 
 from django.test import override_settings
 
-from minNow.tests.servers import LoopbackServer, Recorded, Reply, black_hole
+from config.tests.servers import LoopbackServer, Recorded, Reply, black_hole
 
 # The fields the model is asked for, as a well-behaved model answers them.
 LLM_ITEM: dict[str, Any] = {

@@ -21,9 +21,9 @@ from langchain_core.messages import AIMessage
 import agent.graph
 from agent.graph import Failure, run_agent
 from agent.tests.llm import LLM_ITEM, answer, completion, openai_server
+from config.testing import api_for, assert_validation_error, make_items, moment
+from config.tests.servers import Recorded, Reply
 from items.models import ItemStatus, ItemType, OwnedItem
-from minNow.testing import api_for, assert_validation_error, make_items, moment
-from minNow.tests.servers import Recorded, Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from django.test import override_settings
 
 from agent.kinds import PHRASES
 from agent.management.commands.agent_eval import QUESTIONS_THRESHOLDS
+from config.testing import api_for, make_item
 from items.models import ItemStatus, ItemType
 from locations.services import LocationService
-from minNow.testing import api_for, make_item
-from search.text import fold
+from minNow.text import fold
 
 pytestmark = pytest.mark.django_db
 

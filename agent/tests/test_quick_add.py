@@ -13,9 +13,9 @@ from agent.eval import locale_prompts
 from agent.evaluation import evaluate, load_cases
 from agent.rules import parse_prompt
 from agent.tests.llm import LLM_ITEM, completion, openai_server
+from config.testing import api_for, moment
+from config.tests.servers import Recorded, Reply
 from items.models import OwnedItem
-from minNow.testing import api_for, moment
-from minNow.tests.servers import Recorded, Reply
 
 pytestmark = pytest.mark.django_db
 

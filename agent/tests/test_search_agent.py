@@ -15,10 +15,10 @@ import pytest
 import time_machine
 
 from agent.tests.llm import completion, openai_server
+from config.testing import api_for, make_item
+from config.tests.servers import Recorded, Reply
 from locations.models import Location, location_slug
 from locations.services import LocationService
-from minNow.testing import api_for, make_item
-from minNow.tests.servers import Recorded, Reply
 from users.models import User
 
 pytestmark = pytest.mark.django_db

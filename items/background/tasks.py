@@ -34,7 +34,7 @@ try:
 except ImportError:  # Celery is optional
     app = None
 else:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minNow.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.conf import settings
 

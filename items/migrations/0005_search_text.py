@@ -1,7 +1,7 @@
 from django.db import migrations
 
-import search.text
-from search.text import indexed, postgres_only, trigram_index
+import minNow.text
+from minNow.text import indexed, postgres_only, trigram_index
 
 # The type labels as they were when this migration was written.
 LABELS = {
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="owneditem",
             name="search_text",
-            field=search.text.SearchTextField(default="", editable=False, max_length=600),
+            field=minNow.text.SearchTextField(default="", editable=False, max_length=600),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
         migrations.RunPython(postgres_only(CREATE_INDEX), postgres_only(DROP_INDEX)),

@@ -17,9 +17,9 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from config.testing import make_user
 from items.background import tasks
 from items.models import Checkup, CheckupType
-from minNow.testing import make_user
 from users.models import User
 
 pytestmark = pytest.mark.django_db

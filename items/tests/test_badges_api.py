@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from config.testing import BADGE_LABELS, make_items
 from items.models import ItemStatus, ItemType
-from minNow.testing import BADGE_LABELS, make_items
 
 pytestmark = pytest.mark.django_db
 

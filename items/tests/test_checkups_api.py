@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from config.testing import ApiClient, api_for, make_user
 from items.models import Checkup, CheckupType
-from minNow.testing import ApiClient, api_for, make_user
 from users.models import User
 
 pytestmark = pytest.mark.django_db

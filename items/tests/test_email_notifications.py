@@ -30,10 +30,10 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from config.testing import PROJECT_DIR, database_url, make_item, make_items, make_user, run_concurrently
+from config.tests.servers import LoopbackServer, Recorded, Reply
 from items import reminders
 from items.models import Checkup, CheckupType, ItemStatus
-from minNow.testing import PROJECT_DIR, database_url, make_item, make_items, make_user, run_concurrently
-from minNow.tests.servers import LoopbackServer, Recorded, Reply
 from users.models import User
 
 pytestmark = pytest.mark.django_db

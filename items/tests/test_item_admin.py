@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from config.testing import make_item
 from items.models import OwnedItem
 from locations.models import Location
-from minNow.testing import make_item
 from users.models import User
 
 pytestmark = pytest.mark.django_db

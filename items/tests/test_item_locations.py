@@ -13,9 +13,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from items.models import OwnedItem
-from locations.models import Location
-from minNow.testing import (
+from config.testing import (
     ITEM_PAYLOAD,
     api_for,
     create_item,
@@ -25,6 +23,8 @@ from minNow.testing import (
     make_items,
     moment,
 )
+from items.models import OwnedItem
+from locations.models import Location
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from config.testing import make_item
 from items.models import ItemStatus
 from locations.services import LocationService
-from minNow.testing import make_item
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ import time_machine
 from dateutil.relativedelta import relativedelta
 from django.test import override_settings
 
-from items.models import ItemStatus, ItemType, OwnedItem
-from minNow.testing import (
+from config.testing import (
     BADGE_LABELS,
     ITEM_PAYLOAD,
     ApiClient,
@@ -23,6 +22,7 @@ from minNow.testing import (
     create_item,
     item_payload,
 )
+from items.models import ItemStatus, ItemType, OwnedItem
 
 pytestmark = pytest.mark.django_db
 

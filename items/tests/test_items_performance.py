@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from config.testing import ITEM_PAYLOAD, ApiClient, every_item_type, every_status, make_items, run_concurrently
 from items.models import Checkup, OwnedItem
 from minNow.auth import issue_dev_token
-from minNow.testing import ITEM_PAYLOAD, ApiClient, every_item_type, every_status, make_items, run_concurrently
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from config.testing import ApiClient, api_for, make_items
+from config.tests.servers import LoopbackServer, Reply
 from items.models import Checkup, ItemStatus
 from items.reminders import build_reminder, reminder_item_count
-from minNow.testing import ApiClient, api_for, make_items
-from minNow.tests.servers import LoopbackServer, Reply
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 from django.db import migrations
 
-import search.text
-from search.text import indexed, postgres_only, trigram_index
+import minNow.text
+from minNow.text import indexed, postgres_only, trigram_index
 
 CREATE_INDEX, DROP_INDEX = trigram_index("locations_location", "location_search_trgm")
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="location",
             name="search_text",
-            field=search.text.SearchTextField(default="", editable=False, max_length=600),
+            field=minNow.text.SearchTextField(default="", editable=False, max_length=600),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
         migrations.RunPython(postgres_only(CREATE_INDEX), postgres_only(DROP_INDEX)),

@@ -13,10 +13,10 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from config.testing import make_item
 from items.models import ItemStatus, ItemType, OwnedItem
 from locations.models import Location
 from locations.services import LocationService
-from minNow.testing import make_item
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ import pytest
 import time_machine
 from django.db.models import RestrictedError
 
+from config.testing import ApiClient, api_for, assert_validation_error, create_location, make_item, make_items
 from items.models import OwnedItem
 from locations.models import Location
 from locations.services import LocationService
-from minNow.testing import ApiClient, api_for, assert_validation_error, create_location, make_item, make_items
 
 pytestmark = pytest.mark.django_db
 

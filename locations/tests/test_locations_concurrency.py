@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
+from config.testing import ITEM_PAYLOAD, ApiClient, api_for, create_location, run_together
 from items.models import OwnedItem
 from locations.models import Location
-from minNow.testing import ITEM_PAYLOAD, ApiClient, api_for, create_location, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

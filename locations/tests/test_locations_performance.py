@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from config.testing import ApiClient, every_item_type, make_items
 from items.models import OwnedItem
 from locations.models import Location
-from minNow.testing import ApiClient, every_item_type, make_items
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import override_settings
 
+from config.testing import ApiClient, run_concurrently
+from config.tests.servers import LoopbackServer, Reply
 from minNow import auth
 from minNow.auth import issue_dev_token
-from minNow.testing import ApiClient, run_concurrently
-from minNow.tests.servers import LoopbackServer, Reply
 from users.models import User
 
 pytestmark = pytest.mark.django_db

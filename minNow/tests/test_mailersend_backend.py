@@ -19,8 +19,8 @@ from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.test import override_settings
 
+from config.tests.servers import LoopbackServer, Recorded, Reply
 from minNow.email import EmailDeliveryError, MailerSendBackend
-from minNow.tests.servers import LoopbackServer, Recorded, Reply
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SENDER = "MinNow <noreply@min-now.store>"

@@ -17,9 +17,7 @@ import httpx
 import pytest
 from django.test import Client, override_settings
 
-from minNow import ratelimit
-from minNow.auth import issue_dev_token
-from minNow.testing import (
+from config.testing import (
     PROJECT_DIR,
     TEST_REDIS_URL,
     ApiClient,
@@ -28,6 +26,8 @@ from minNow.testing import (
     make_user,
     redis_available,
 )
+from minNow import ratelimit
+from minNow.auth import issue_dev_token
 from minNow.tests.upstash_bridge import UpstashBridge
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +302,7 @@ def test_limit_is_exact_across_four_gunicorn_workers():
         "LOG_LEVEL": "ERROR",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "minNow.wsgi:application", "--workers", "4", "--bind", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "4", "--bind", f"127.0.0.1:{port}"],
         cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -12,11 +12,11 @@ import time_machine
 from ninja.responses import NinjaJSONEncoder
 from pydantic import TypeAdapter
 
+from config.testing import api_for, create_item, create_location, item_payload
 from items.models import ItemStatus, ItemType
 from items.schemas import BadgeOut, ItemOut
 from locations.schemas import LocationOut, LocationSearchOut, LocationTreeNode
 from minNow.rendering import dumps
-from minNow.testing import api_for, create_item, create_location, item_payload
 
 pytestmark = pytest.mark.django_db
 

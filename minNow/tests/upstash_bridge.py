@@ -13,8 +13,8 @@ from typing import Any
 
 import redis
 
-from minNow.testing import TEST_REDIS_URL
-from minNow.tests.servers import LoopbackServer, Recorded, Reply
+from config.testing import TEST_REDIS_URL
+from config.tests.servers import LoopbackServer, Recorded, Reply
 
 SCRIPT_COMMANDS = {"EVAL", "EVAL_RO"}
 

@@ -18,9 +18,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from items.models import Checkup, OwnedItem
-from locations.models import Location
-from minNow.testing import (
+from config.testing import (
     ApiClient,
     api_for,
     assert_validation_error,
@@ -31,6 +29,8 @@ from minNow.testing import (
     make_user,
     run_together,
 )
+from items.models import Checkup, OwnedItem
+from locations.models import Location
 from users.models import User
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from config.testing import make_item, make_items, make_user
 from locations.models import Location
-from minNow.testing import make_item, make_items, make_user
 from portability.management.commands import export_to_ndjson
 from users.models import User
 

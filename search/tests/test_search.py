@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from config.testing import make_item, make_items
 from items.models import ItemStatus, ItemType, OwnedItem
 from locations.models import Location
 from locations.services import LocationService
-from minNow.testing import make_item, make_items
-from search.text import indexed
+from minNow.text import indexed
 
 pytestmark = pytest.mark.django_db
 

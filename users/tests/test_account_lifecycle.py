@@ -10,12 +10,12 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from config.api import api
+from config.testing import ApiClient, create_item, create_location
 from items.models import Checkup, OwnedItem
 from items.services import TEST_EMAILS_PER_HOUR
 from locations.models import Location
 from minNow import ratelimit
-from minNow.api import api
-from minNow.testing import ApiClient, create_item, create_location
 from users.models import User
 from users.services import delete_user
 

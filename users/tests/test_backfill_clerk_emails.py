@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from minNow.testing import make_user
-from minNow.tests.servers import LoopbackServer, Recorded, Reply
+from config.testing import make_user
+from config.tests.servers import LoopbackServer, Recorded, Reply
 from users.models import User
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from config.testing import ApiClient, create_item, item_payload
 from items.models import ItemStatus
-from minNow.testing import ApiClient, create_item, item_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from minNow.testing import make_user
+from config.testing import make_user
 from users.models import User
 from users.services import dev_clerk_id, dev_user_for_email, user_by_clerk_id, user_for_clerk_id
 

@@ -21,10 +21,10 @@ from django.test import Client
 from django.utils import timezone
 from svix.webhooks import Webhook
 
+from config.api import api
+from config.testing import api_for, create_item, create_location, make_user, run_together
 from items.models import Checkup, OwnedItem
 from locations.models import Location
-from minNow.api import api
-from minNow.testing import api_for, create_item, create_location, make_user, run_together
 from users import webhooks
 from users.models import User, WebhookDelivery
 

@@ -22,11 +22,11 @@ try:
 except ImportError:
     pytest.skip("headless browser tests need Playwright: pip install -r requirements-dev.txt", allow_module_level=True)
 
+from config.testing import BROWSER_TIMEOUT_MS as TIMEOUT_MS
+from config.testing import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from items.demo import DEMO_ITEMS, seed_demo_items
 from items.models import OwnedItem
 from minNow.auth import issue_dev_token
-from minNow.testing import BROWSER_TIMEOUT_MS as TIMEOUT_MS
-from minNow.testing import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from users.models import User
 from users.services import dev_user_for_email
 

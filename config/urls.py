@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.urls import path
 
-from minNow.api import api
-from minNow.health import healthz
+from config.api import api
+from config.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),

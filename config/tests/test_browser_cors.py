@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from config.testing import BROWSER_TIMEOUT_MS as TIMEOUT_MS
+from config.testing import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from items.models import OwnedItem
 from locations.models import Location
 from minNow.auth import issue_dev_token
-from minNow.testing import BROWSER_TIMEOUT_MS as TIMEOUT_MS
-from minNow.testing import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from users.services import dev_user_for_email
 
 try:

@@ -17,10 +17,10 @@ from django.test import override_settings
 from agent.graph import default_chat_model
 from agent.search_agent import LLM_FAILED
 from agent.tests.llm import completion, hung_openai, openai_server
+from config.testing import PROJECT_DIR, gunicorn_serving
+from config.tests.servers import Recorded, Reply, black_hole
 from items.models import OwnedItem
 from minNow.auth import issue_dev_token
-from minNow.testing import PROJECT_DIR, gunicorn_serving
-from minNow.tests.servers import Recorded, Reply, black_hole
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ settings) notice a server that is gone, but not one that is there and silent: a 
 in front of it that still acknowledges every packet. So each wait goes through psycopg2's wait callback: opening a
 connection may take the connection's connect_timeout, each statement DATABASE_ANSWER_TIMEOUT (a second past the
 server's own statement_timeout, which cancels a slow statement more gently). Past that psycopg2 closes the
-connection and raises OperationalError, which the API answers as a 503 (minNow/api.py), and Django opens a new
+connection and raises OperationalError, which the API answers as a 503 (config/api.py), and Django opens a new
 connection for the next request.
 """
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import httpx
 import pytest
 
-from minNow.testing import database_url, free_port, started, wait_for
+from config.testing import database_url, free_port, started, wait_for
 
 CADDY = shutil.which("caddy", path=str(Path(sys.executable).parent)) or shutil.which("caddy")
 if CADDY is None:

@@ -133,8 +133,8 @@ AXES_CLIENT_IP_CALLABLE = "minNow.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-ROOT_URLCONF = "minNow.urls"
-WSGI_APPLICATION = "minNow.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "users.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -157,7 +157,7 @@ TEMPLATES = [
 # Every call to another service is bounded, so that the slowest request still answers its JSON error (503 for the
 # database, 502 for a provider) before gunicorn's worker `timeout` (30 s, gunicorn.conf.py) kills the worker.
 # docs/design.md ("Faults cost a bounded time") has these numbers as a table with the worst case per request;
-# minNow/tests/test_time_budget.py checks that the worst case stays under the worker timeout. Seconds throughout.
+# config/tests/test_time_budget.py checks that the worst case stays under the worker timeout. Seconds throughout.
 DATABASE_CONNECT_TIMEOUT = 5  # opening a connection (libpq connect_timeout)
 # Each statement, cancelled by the server (statement_timeout; 0: none, e.g. for a long migration)...
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 3, maximum=86_400)
@@ -194,8 +194,8 @@ else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 
 if _database["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a client-side bound on every wait for the server (minNow/postgresql/base.py).
-    _database["ENGINE"] = "minNow.postgresql"
+    # Django's backend with a client-side bound on every wait for the server (config/postgresql/base.py).
+    _database["ENGINE"] = "config.postgresql"
     _options = _database.setdefault("OPTIONS", {})
     _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     # A server that is gone (host down, network cut) is noticed by TCP: data it never acknowledges, or idle
@@ -315,7 +315,7 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "minNow.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {

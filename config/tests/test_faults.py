@@ -16,10 +16,10 @@ from django.conf import settings
 from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.test import Client
 
+from config.testing import ITEM_PAYLOAD, PROJECT_DIR, STRONG_SECRET, gunicorn_serving, manage
+from config.tests.servers import SilenceableProxy, black_hole
 from minNow.auth import issue_dev_token
 from minNow.errors import DATABASE_UNAVAILABLE
-from minNow.testing import ITEM_PAYLOAD, PROJECT_DIR, STRONG_SECRET, gunicorn_serving, manage
-from minNow.tests.servers import SilenceableProxy, black_hole
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def run_client(database_url: str, *paths: str) -> list[tuple[int, dict, float]]:
             "import django, json, time",
             "django.setup()",
             "from django.test import Client",
-            "import minNow.urls",  # loaded before timing, as a server process has it loaded before any request
+            "import config.urls",  # loaded before timing, as a server process has it loaded before any request
             "from minNow.auth import issue_dev_token",
             "from users.models import User",
             "token = issue_dev_token(User(clerk_id='user_faulty', username='faulty'))",
@@ -46,7 +46,7 @@ def run_client(database_url: str, *paths: str) -> list[tuple[int, dict, float]]:
         ]
     )
     env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "CRITICAL", "PROD": "False"}
-    env["DJANGO_SETTINGS_MODULE"] = "minNow.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60
     )
@@ -91,7 +91,7 @@ def test_database_errors_that_are_bugs_stay_500s(alice_api, monkeypatch, error):
     def broken(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("minNow.auth.user_by_clerk_id", broken)
+    monkeypatch.setattr("users.auth.user_by_clerk_id", broken)
 
     response = alice_api.get("/api/items")
 
@@ -149,7 +149,7 @@ def database_options(**env: str) -> dict:
 
 
 PROD = {"PROD": "True", "SECRET_KEY": STRONG_SECRET, "ALLOWED_HOSTS": "example.com"}
-# What every PostgreSQL connection gets besides connect_timeout (minNow/settings.py, "Time budget").
+# What every PostgreSQL connection gets besides connect_timeout (config/settings.py, "Time budget").
 SILENCE_BOUNDS = {
     "keepalives": 1,
     "keepalives_idle": 2,

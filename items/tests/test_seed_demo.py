@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from config.testing import ApiClient
 from items.demo import DEMO_ITEMS
 from items.models import OwnedItem
-from minNow.testing import ApiClient
 from users.models import User
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from minNow.testing import STRONG_SECRET, manage
+from config.testing import STRONG_SECRET, manage
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.test import Client, override_settings
 
+from config.logs import JsonFormatter
+from config.testing import ApiClient
 from minNow.auth import issue_dev_token
-from minNow.logs import JsonFormatter
-from minNow.testing import ApiClient
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_healthz_is_503_when_the_database_is_down():
         "r = Client().get('/healthz'); print(r.status_code, r.content.decode())"
     )
     env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/none", "LOG_LEVEL": "CRITICAL"}
-    env["DJANGO_SETTINGS_MODULE"] = "minNow.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     result = subprocess.run([sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True)
 
     status, body = result.stdout.strip().split(" ", 1)
@@ -337,9 +337,9 @@ def test_unknown_api_urls_and_wrong_methods_answer_json(alice_api):
 )
 def test_the_server_says_at_start_up_which_mode_it_runs_in(env, line):
     result = subprocess.run(
-        [sys.executable, "-c", "import minNow.wsgi"],
+        [sys.executable, "-c", "import config.wsgi"],
         cwd=BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "minNow.settings", "LOG_LEVEL": "INFO", **env},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "INFO", **env},
         capture_output=True,
         text=True,
         timeout=60,

@@ -14,7 +14,7 @@ get past the first check and reach the code behind it:
 - about one query or body string in five gets a NUL character (PostgreSQL refuses NUL in text, so
   a string that reaches the database unchecked answers 500 there).
 
-A deeper local run: `FUZZ_SEED=random FUZZ_MAX_EXAMPLES=1000 pytest minNow/tests/test_schema_fuzz.py` (with and without
+A deeper local run: `FUZZ_SEED=random FUZZ_MAX_EXAMPLES=1000 pytest config/tests/test_schema_fuzz.py` (with and without
 `DATABASE_URL` pointing at PostgreSQL; some bugs only show up there, e.g. NUL characters).
 """
 
@@ -34,11 +34,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from config.wsgi import application
 from items.models import Checkup, CheckupType, ItemStatus, ItemType, OwnedItem
 from locations.models import Location
 from minNow import ratelimit
 from minNow.auth import issue_dev_token
-from minNow.wsgi import application
 from users.models import User
 
 # ~50 examples per operation keeps the whole module well under a minute and a half on two cores.

@@ -12,16 +12,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from agent.api import router as agent_router
+from config.dev import router as dev_router
 from items.api import checkups_router
 from items.api import router as items_router
 from locations.api import router as locations_router
-from minNow.auth import ClerkAuth, dev_only
-from minNow.dev import router as dev_router
+from minNow.auth import dev_only
 from minNow.errors import BODY_TOO_LARGE, DATABASE_UNAVAILABLE, DomainError, RateLimited, field_name
 from minNow.rendering import OrjsonRenderer
 from portability.api import router as portability_router
 from search.api import router as search_router
 from users.api import router as users_router
+from users.auth import ClerkAuth
 from users.webhooks import router as webhooks_router
 
 logger = logging.getLogger(__name__)

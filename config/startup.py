@@ -6,7 +6,7 @@ import logging
 
 from django.conf import settings
 
-logger = logging.getLogger("minNow.startup")
+logger = logging.getLogger(__name__)
 
 
 def log_mode() -> None:

@@ -1,0 +1,1 @@
+"""MinNow's PostgreSQL database backend (ENGINE "config.postgresql"): Django's, with every wait bounded."""

@@ -1,0 +1,109 @@
+"""The API's authentication: the user a verified bearer token belongs to, created on first sight and kept in
+step with Clerk's profile."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from minNow import clerk
+from minNow.auth import TokenError, verify_token
+from minNow.schemas import storable
+from users.models import User
+from users.services import update_profile, user_by_clerk_id, user_for_clerk_id
+
+logger = logging.getLogger(__name__)
+
+PROFILE_SYNC_TTL = timedelta(hours=1)
+PROFILE_SYNC_RETRY_SECONDS = 60
+
+
+# --- Users from claims ----------------------------------------------------------------------------------------
+def _profile_from_claims(claims: dict[str, Any]) -> dict[str, Any]:
+    profile: dict[str, Any] = {}
+    for field in ("email", "first_name", "last_name"):
+        value = claims.get(field)
+        if isinstance(value, str):
+            if not storable(value):  # a 401 like any other unusable token, not a database error
+                raise TokenError(f"Invalid token claim {field}")
+            profile[field] = value[:254] if field == "email" else value[:150]
+    flags = [clerk.metadata_flag(claims.get(name), "is-admin") for name in ("public_metadata", "metadata")]
+    if any(flag is not None for flag in flags):
+        profile["is_admin"] = any(flags)
+    return profile
+
+
+def user_from_claims(claims: dict[str, Any]) -> User:
+    """The user a verified token belongs to, created on first sight and refreshed from its claims."""
+    subject = claims["sub"]
+    profile = _profile_from_claims(claims)
+    user = user_by_clerk_id(subject)
+    if user is None:
+        user = user_for_clerk_id(subject, **profile)
+    else:
+        update_profile(user, profile)
+    if not user.is_active:
+        raise TokenError("User account is disabled")
+    if settings.CLERK_SECRET_KEY and not subject.startswith("dev_"):
+        _sync_clerk_profile(user)
+    return user
+
+
+_sync_failures: dict[int, float] = {}
+
+
+def _reset_sync_failures(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("CLERK_"):
+        _sync_failures.clear()
+
+
+setting_changed.connect(_reset_sync_failures)
+
+
+def _sync_clerk_profile(user: User) -> None:
+    """Refresh the profile from Clerk when it is over an hour old; never fails the request."""
+    now = timezone.now()
+    if user.clerk_synced_at and now - user.clerk_synced_at < PROFILE_SYNC_TTL:
+        return
+    failed_at = _sync_failures.get(user.pk)
+    if failed_at and time.monotonic() - failed_at < PROFILE_SYNC_RETRY_SECONDS:
+        return
+    try:
+        profile = clerk.profile_from_clerk_user(clerk.get_user(user.clerk_id))
+    except (clerk.ClerkError, AttributeError, TypeError) as exc:
+        _sync_failures[user.pk] = time.monotonic()
+        logger.warning("Clerk profile sync failed for user %s: %s", user.pk, exc)
+        return
+    _sync_failures.pop(user.pk, None)
+    update_profile(user, {**profile, "clerk_synced_at": now})
+
+
+# --- Ninja security class -------------------------------------------------------------------------
+class ClerkAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; the user is on `request.auth` and `request.user`."""
+
+    def __call__(self, request: HttpRequest) -> User:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationError(401, "Authentication credentials were not provided")
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        verified = getattr(request, "verified_token", None)  # set by the rate limiter for this token
+        try:
+            claims = verified[1] if verified and verified[0] == token else verify_token(token)
+            user = user_from_claims(claims)
+        except TokenError as exc:
+            raise AuthenticationError(401, str(exc)) from None
+        request.user = user
+        return user
