@@ -1,12 +1,13 @@
 # make run: the API on SQLite with demo data at http://127.0.0.1:8000 (docs at /api/docs);
 #   make run PORT=8010 serves on another port (the printed Swagger URL and curl line follow it)
 # make test: the test suite (set DATABASE_URL to run it against PostgreSQL)
+# make test-fast: the suite without the tests marked slow (servers, browsers, subprocesses, fuzzing, timeouts)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format bench profile
+.PHONY: run test test-fast lint format bench profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +30,14 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(ARGS)
 
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/pytest -m "not slow" $(ARGS)
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

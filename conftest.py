@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from config.testing import ApiClient, api_for, make_user
 from minNow import ratelimit
 from users.models import User
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """MD5 instead of PBKDF2 for the passwords tests set (admin logins): each PBKDF2 hash takes a quarter of a
+    second. Tests only; processes a test starts keep the real hashers."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from agent.schemas import (
     QueryOut,
 )
 from minNow.errors import responses
+from users.auth import AuthenticatedRequest
 
 router = Router(tags=["Agent"])
 
@@ -24,7 +25,7 @@ router = Router(tags=["Agent"])
 @router.post(
     "/agent/add-item", response=responses({200: AgentItemOut}, 400, 502), summary="Add an item from a sentence"
 )
-def add_item(request: HttpRequest, payload: AgentPromptIn):
+def add_item(request: AuthenticatedRequest, payload: AgentPromptIn):
     item = services.add_item(request.auth, payload.prompt, day_first=_day_first(request))
     return {"status": "success", "item": item}
 
@@ -40,7 +41,7 @@ BATCH_RESPONSES = responses({200: AgentBatchOut, 400: AgentBatchErrorOut, 502: A
     "with `detail` naming each key and why and the same `results` (502 when the language model failed on all); "
     "a batch over the item limit is refused whole (400, `detail` only).",
 )
-def add_item_batch(request: HttpRequest, payload: AgentBatchIn):
+def add_item_batch(request: AuthenticatedRequest, payload: AgentBatchIn):
     return services.add_items(request.auth, payload.prompts, day_first=_day_first(request))
 
 
@@ -51,7 +52,7 @@ def add_item_batch(request: HttpRequest, payload: AgentBatchIn):
     description="At most `QUERY_AGENT_DAILY_LIMIT` questions per user per UTC day (admins are exempt); the count "
     "resets at 00:00 UTC, and the 429 after the cap carries `Retry-After`, the seconds until then.",
 )
-def query_agent(request: HttpRequest, payload: QueryIn):
+def query_agent(request: AuthenticatedRequest, payload: QueryIn):
     return min_search.ask(request.auth, payload.query)
 
 

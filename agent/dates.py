@@ -204,7 +204,7 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], DateResolver]] = [
     ),
     (
         re.compile(r"\blast\s+(?P<unit>week|month|year)\b", re.IGNORECASE),
-        lambda m, today: today - relativedelta(**{f"{m['unit'].lower()}s": 1}),
+        lambda m, today: today - relativedelta(**{f"{m['unit'].lower()}s": 1}),  # type: ignore[arg-type]
     ),
     (
         re.compile(rf"\b(?:on\s+|last\s+)(?P<weekday>{'|'.join(WEEKDAYS)})\b", re.IGNORECASE),

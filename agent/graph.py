@@ -95,11 +95,16 @@ def default_chat_model() -> Any:
 @functools.cache
 def _chat_model(model: str, api_key: str, base_url: str | None) -> Any:
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
     # The SDK's own retries are off: it would retry past the request's deadline (and after a 429 it waits as long
     # as the Retry-After header says, up to minutes). invoke_model retries within the deadline instead.
     return ChatOpenAI(
-        model=model, api_key=api_key, base_url=base_url, timeout=settings.LLM_CALL_TIMEOUT_SECONDS, max_retries=0
+        model=model,
+        api_key=SecretStr(api_key),
+        base_url=base_url,
+        timeout=settings.LLM_CALL_TIMEOUT_SECONDS,
+        max_retries=0,
     )
 
 

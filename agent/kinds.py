@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from items.models import ItemType, OwnedItem
-from minNow.text import fold
-from search.selectors import word_starts
+from items.selectors import with_location_path
+from minNow.text import fold, word_starts
 from users.models import User
 
 
@@ -223,4 +223,4 @@ def kind_condition(reading: KindReading) -> Q:
 def items_of_kind(user: User, reading: KindReading) -> QuerySet[OwnedItem]:
     """The caller's items of the reading's kinds (`kind_condition`), with their `location_path`, by name."""
     items = OwnedItem.objects.filter(user=user).filter(kind_condition(reading))
-    return items.annotate(location_path=F("current_location__full_path")).order_by("name", "id")
+    return with_location_path(items).order_by("name", "id")

@@ -17,7 +17,6 @@ from agent.graph import default_chat_model
 from agent.questions import answer_question
 from agent.search_agent import llm_answer
 from minNow import ratelimit
-from minNow.errors import RateLimited
 from users.models import User, is_user_admin
 
 DAILY_WINDOW_SECONDS = 24 * 3600  # one fixed window: a UTC calendar day
@@ -44,10 +43,5 @@ def ask(user: User, query: str, *, chat_model: Any = None) -> dict[str, Any]:
 def _count_question(user: User) -> None:
     if is_user_admin(user):
         return
-    decision = ratelimit.hit(
-        f"query-agent:{ratelimit.person_key(user)}",
-        limit=settings.QUERY_AGENT_DAILY_LIMIT,
-        window=DAILY_WINDOW_SECONDS,
-    )
-    if decision is not None and not decision.allowed:
-        raise RateLimited(decision.reset)
+    key = f"query-agent:{ratelimit.person_key(user)}"
+    ratelimit.enforce(key, limit=settings.QUERY_AGENT_DAILY_LIMIT, window=DAILY_WINDOW_SECONDS)

@@ -15,10 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q
-
 from agent.kinds import KindReading, items_of_kind, read_kinds, stem
 from items.models import ItemStatus, OwnedItem
+from items.selectors import below_place, with_location_path
 from minNow.text import fold
 from search.selectors import ITEM_RESULT_FIELDS, matching_items_any, search_locations
 from users.models import User
@@ -146,11 +145,10 @@ def answer_question(user: User, query: str) -> Answer:
     elif question.subject:
         items = matching_items_any(user, _spellings(question.subject))
     else:
-        items = OwnedItem.objects.filter(user=user).annotate(location_path=F("current_location__full_path"))
+        items = with_location_path(OwnedItem.objects.filter(user=user))
         items = items.order_by("current_location__full_path", "name", "id")
     if place:
-        path = place["full_path"]
-        items = items.filter(Q(current_location_id=place["id"]) | Q(current_location__full_path__startswith=f"{path}/"))
+        items = items.filter(below_place(place["id"], place["full_path"]))
     if question.statuses:
         items = items.filter(status__in=question.statuses)
     if question.unplaced:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -11,7 +11,7 @@ from items.schemas import ItemOut, ItemSearchOut
 from minNow.errors import ErrorOut
 from minNow.schemas import Text
 
-Prompt = Text(max_length=1000)
+Prompt = Annotated[str, Text(max_length=1000)]
 
 
 class AgentPromptIn(Schema):
@@ -19,13 +19,15 @@ class AgentPromptIn(Schema):
 
 
 class AgentBatchIn(Schema):
-    prompts: dict[Text(max_length=100), Prompt] = Field(
+    prompts: dict[Annotated[str, Text(max_length=100)], Prompt] = Field(
         ..., description="Prompts by a key of your choice; at most AGENT_MAX_BATCH and your remaining slots"
     )
 
 
 class QueryIn(Schema):
-    query: Text(max_length=500) = Field(..., description="A question about your things, e.g. “where is my passport?”")
+    query: Annotated[str, Text(max_length=500)] = Field(
+        ..., description="A question about your things, e.g. “where is my passport?”"
+    )
 
 
 class QueryAnswerOut(Schema):

@@ -14,7 +14,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import BaseTool, tool
@@ -27,7 +27,7 @@ from agent.graph import LlmDeadline, invoke_model
 from agent.kinds import items_of_kind, read_kinds
 from agent.questions import STOP_WORDS, Answer
 from items.models import ItemStatus, OwnedItem
-from items.selectors import items_for_user
+from items.selectors import items_for_user, with_location_path
 from minNow.errors import UpstreamError
 from minNow.text import fold
 from minNow.text import words as search_words
@@ -83,7 +83,7 @@ def search_tools(user: User, found: dict[Any, dict[str, Any]]) -> list[BaseTool]
         return _compact({**extra, "count": total, "items": [{key: row[key] for key in TOLD_FIELDS} for row in rows]})
 
     def stored(**filters: Any) -> QuerySet[OwnedItem]:
-        return items_for_user(user, **filters).annotate(location_path=F("current_location__full_path"))
+        return with_location_path(items_for_user(user, **filters))
 
     def matching(words: str) -> QuerySet[OwnedItem]:
         # The parser's kinds: "clothes" are the items of that type wherever they are, not the closet's contents.
@@ -140,7 +140,8 @@ def _graph(chat_model: Any, tools: list[BaseTool], today: date, deadline: LlmDea
 
     def act(state: MessagesState) -> dict[str, Any]:
         replies = []
-        for call in state["messages"][-1].tool_calls:
+        last = state["messages"][-1]  # tools_condition routes here only after a reply that calls tools
+        for call in last.tool_calls if isinstance(last, AIMessage) else []:
             chosen = by_name.get(call["name"])
             try:  # a wrong call is told to the model, which may correct it
                 content = chosen.invoke(call["args"]) if chosen else _compact({"note": "No such tool"})

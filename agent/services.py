@@ -34,7 +34,7 @@ def add_items(user: User, prompts: dict[str, str], *, day_first: bool | None = N
         raise BadRequest(f"prompts must hold between 1 and {settings.AGENT_MAX_BATCH} prompts")
     refuse_over_item_limit(user, adding=len(prompts))
     outcomes = run_agent(user, prompts, day_first=day_first)
-    results = {
+    results: dict[str, dict[str, Any]] = {
         key: {"status": "error", "item": None, "detail": result.detail}
         if isinstance(result, Failure)
         else {"status": "success", "item": item_json(result)}

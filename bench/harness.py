@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 TOKEN_LIFETIME_SECONDS = 3600
 
-# The household: 2 roots x (1 + 4 rooms x (1 + 5 shelves)) = 50 locations. Two room names contain "room",
-# so a search for "room" finds them and their shelves.
+# The household: 2 roots x (1 + 4 rooms x (1 + 5 shelves)) = 50 locations. "Living Room" has the word "room",
+# so a search for "room" finds both living rooms and their shelves ("Bedroom" only contains it).
 ROOTS = ["Home", "Storage Unit"]
 ROOMS = ["Living Room", "Bedroom", "Kitchen", "Attic"]
 SHELVES_PER_ROOM = 5

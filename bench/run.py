@@ -58,6 +58,7 @@ from django.utils import timezone  # noqa: E402
 
 from items.models import ItemType, OwnedItem  # noqa: E402
 from locations.models import Location  # noqa: E402
+from minNow.text import matches_every_word  # noqa: E402
 
 CLERK_ID_PREFIX = "bench_run_"
 WORKERS = 2
@@ -459,7 +460,7 @@ def main() -> int:
         item_id = str(seeded[0].pk)
         queries = count_queries(token, item_id, shelf_id)
         items, locations = OwnedItem.objects.filter(user=user).count(), Location.objects.filter(user=user).count()
-        search_hits = Location.objects.filter(user=user, full_path__icontains="room").count()
+        search_hits = Location.objects.filter(user=user).filter(matches_every_word("room", "search_text")).count()
         database = f"{connection.vendor} ({Path(str(connection.settings_dict['NAME'])).name})"
         connection.close()  # the server has its own connections; keep none open while it runs
         use_redis = redis_answers()

@@ -20,6 +20,7 @@ from minNow.auth import dev_only
 from minNow.errors import BODY_TOO_LARGE, DATABASE_UNAVAILABLE, DomainError, RateLimited, field_name
 from minNow.rendering import OrjsonRenderer
 from portability.api import router as portability_router
+from search.api import items_search_router
 from search.api import router as search_router
 from users.api import router as users_router
 from users.auth import ClerkAuth
@@ -121,6 +122,7 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("", users_router)
+api.add_router("", items_search_router)  # before items_router: see search/api.py
 api.add_router("", items_router)
 api.add_router("", checkups_router)
 api.add_router("", locations_router)

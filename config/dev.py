@@ -16,6 +16,7 @@ from items.selectors import item_page, items_for_user
 from minNow.auth import dev_only, issue_dev_token
 from minNow.errors import responses
 from minNow.schemas import Text
+from users.auth import AuthenticatedRequest
 from users.services import dev_user_for_email
 
 router = Router(tags=["Development"])
@@ -37,7 +38,7 @@ def _email(value: str) -> str:
 
 
 class DevLoginIn(Schema):
-    email: Annotated[Text(max_length=254), AfterValidator(_email)]
+    email: Annotated[str, Text(max_length=254), AfterValidator(_email)]
 
 
 class DevLoginOut(Schema):
@@ -58,7 +59,7 @@ def clerk_login(request: HttpRequest, payload: DevLoginIn) -> DevLoginOut:
     user = dev_user_for_email(payload.email)
     return DevLoginOut(
         jwt_token=issue_dev_token(user),
-        user_id=user.clerk_id,
+        user_id=user.clerk_id or "",
         email=user.email,
         message="Use this JWT token in Swagger Authorize button",
     )
@@ -75,6 +76,6 @@ class DevItemFilters(Schema):
     summary="The caller's items",
     operation_id="minNow_dev_dev_items",
 )
-def dev_items(request: HttpRequest, filters: Query[DevItemFilters]):
+def dev_items(request: AuthenticatedRequest, filters: Query[DevItemFilters]):
     items = items_for_user(request.auth, status=filters.status, item_type=filters.item_type)
     return item_page(items, limit=None, offset=0)[0]

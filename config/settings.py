@@ -191,7 +191,7 @@ elif env_str("PGHOST"):
         "OPTIONS": {"sslmode": env_str("PGSSLMODE")} if env_str("PGSSLMODE") else {},
     }
 else:
-    _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+    _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "db.sqlite3")}
 
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a client-side bound on every wait for the server (config/postgresql/base.py).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -26,9 +26,9 @@ class OwnedItemAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "current_location" in self.fields:
-            self.fields["current_location"].queryset = Location.objects.filter(user_id=self._owner_id()).order_by(
-                "full_path"
-            )
+            owner = self._owner_id()
+            places = Location.objects.filter(user_id=owner) if owner else Location.objects.none()
+            cast(forms.ModelChoiceField, self.fields["current_location"]).queryset = places.order_by("full_path")
 
     def _owner_id(self) -> int | None:
         """The owner the form saves: the user posted (an item may be handed to someone else), else the one the

@@ -203,7 +203,8 @@ class OwnedItem(models.Model):
     def clean(self) -> None:
         """Model validation (the admin's form calls it): an item is placed only in one of its owner's locations."""
         super().clean()
-        if self.current_location_id and self.user_id and self.current_location.user_id != self.user_id:
+        location = self.current_location
+        if location is not None and self.user_id and location.user_id != self.user_id:
             raise ValidationError(
                 {"current_location": "This location belongs to another user: choose one of the item owner's locations."}
             )
@@ -213,7 +214,7 @@ class OwnedItem(models.Model):
 
     @property
     def location_path(self) -> str | None:
-        return self.current_location.full_path if self.current_location_id else None
+        return self.current_location.full_path if self.current_location is not None else None
 
 
 class Checkup(models.Model):

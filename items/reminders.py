@@ -25,12 +25,17 @@ CLAIM_CHUNK = 250  # OR-ed conditions per UPDATE, well inside SQLite's expressio
 # How long a run holds the checkups it is sending. A run killed mid-send (or a provider that never answers)
 # holds them no longer than this; a later run then sends them (at least once, see docs/design.md).
 REMINDER_LEASE = timedelta(minutes=10)
-SUBJECTS = {CheckupType.KEEP: "Your Keep Checkup Reminder", CheckupType.GIVE: "Your Give Checkup Reminder"}
+SUBJECTS: dict[str, str] = {
+    CheckupType.KEEP: "Your Keep Checkup Reminder",
+    CheckupType.GIVE: "Your Give Checkup Reminder",
+}
 
 
 # The items a reminder talks about: Keep items for the keep checkup, Give and Donate for the give one.
-REMINDER_STATUSES = {CheckupType.KEEP: (ItemStatus.KEEP,), CheckupType.GIVE: GIVEN_STATUSES}
-CHECKUP_FOR_STATUS = {status: kind for kind, statuses in REMINDER_STATUSES.items() for status in statuses}
+REMINDER_STATUSES: dict[str, tuple[str, ...]] = {CheckupType.KEEP: (ItemStatus.KEEP,), CheckupType.GIVE: GIVEN_STATUSES}
+CHECKUP_FOR_STATUS: dict[str, str] = {
+    status: kind for kind, statuses in REMINDER_STATUSES.items() for status in statuses
+}
 
 
 def reminder_item_count(user: User, checkup_type: str) -> int:

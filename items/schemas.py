@@ -41,8 +41,8 @@ def _past_or_near(value: datetime) -> datetime:
     return value
 
 
-ItemName = Text(max_length=255)
-PictureUrl = Annotated[Text(max_length=255), AfterValidator(_picture)]
+ItemName = Annotated[str, Text(max_length=255)]
+PictureUrl = Annotated[str, Text(max_length=255), AfterValidator(_picture)]
 ItemDate = Annotated[datetime, AfterValidator(_past_or_near)]
 GoalMonths = Annotated[int, Field(ge=1, le=1200, strict=True)]
 IntervalMonths = Annotated[int, Field(ge=1, le=12, strict=True)]
@@ -62,13 +62,14 @@ class ItemIn(Schema):
 class ItemUpdateIn(Schema):
     """Every field optional; a field that is sent must be valid (null is refused, not stored)."""
 
-    name: ItemName = None
-    picture_url: PictureUrl = None
-    item_type: ItemType = None
-    status: ItemStatus = None
-    item_received_date: ItemDate = None
-    last_used: ItemDate = None
-    ownership_duration_goal_months: GoalMonths = None
+    # The types are not optional, only the defaults are: hence the default inside Annotated.
+    name: Annotated[ItemName, Field(default=None)]
+    picture_url: Annotated[PictureUrl, Field(default=None)]
+    item_type: Annotated[ItemType, Field(default=None)]
+    status: Annotated[ItemStatus, Field(default=None)]
+    item_received_date: Annotated[ItemDate, Field(default=None)]
+    last_used: Annotated[ItemDate, Field(default=None)]
+    ownership_duration_goal_months: Annotated[GoalMonths, Field(default=None)]
     current_location_id: UUID | None = Field(None, description="One of your locations; null clears it")
 
 
@@ -115,7 +116,9 @@ class ItemOut(ItemFieldsOut):
 class ItemFilters(Schema):
     status: ItemStatus | None = None
     item_type: ItemType | None = None
-    q: Text(max_length=255) | None = Field(None, description="Name contains (case-insensitive)")
+    q: Annotated[str, Text(max_length=255)] | None = Field(
+        None, description="Words that must each start a word of the item's name, type or place (any case or accents)"
+    )
     location_id: UUID | None = Field(None, description="Items placed at this location")
     include_sublocations: bool = Field(False, description="With location_id: also items anywhere below it")
     limit: int | None = Field(None, ge=1, le=100)
@@ -123,7 +126,7 @@ class ItemFilters(Schema):
 
 
 class ItemSearchIn(Schema):
-    q: Text(max_length=255) = Field(
+    q: Annotated[str, Text(max_length=255)] = Field(
         description="Words that must each start a word of the item's name, type or place (any case or accents)"
     )
 

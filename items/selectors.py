@@ -1,4 +1,4 @@
-"""Read queries for items and badges, each a fixed number of queries whatever the data size."""
+"""Read queries for items, badges, item stats and checkups, each a fixed number of queries whatever the data size."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from items.models import (
     GIVEN_STATUSES,
     KEEP_BADGE_TIERS,
     Checkup,
+    CheckupType,
     ItemType,
     OwnedItem,
     TimeSpan,
@@ -23,10 +25,14 @@ from items.models import (
 )
 from locations.models import Location
 from minNow.errors import NotFound
-from users.models import User
+from minNow.text import matches_every_word
+from users.models import User, is_user_admin
 
 # The stored fields an item's JSON is built from, and the location path beside them.
 ITEM_COLUMNS = ("id", *EDITABLE_ITEM_FIELDS, "current_location_id", "location_updated_at")
+# What a search finds an item by: its own folded name and type label, and its place's folded path.
+ITEM_SEARCH_FIELDS = ("search_text", "current_location__search_text")
+ADMIN_REMAINING_SLOTS = 999  # what the stats show an admin, who has no item limit
 
 
 def items_for_user(
@@ -38,23 +44,36 @@ def items_for_user(
     location_id: UUID | None = None,
     include_sublocations: bool = False,
 ) -> QuerySet[OwnedItem]:
-    """The caller's items, newest first, filtered. `location_id` with `include_sublocations` also takes the
-    items anywhere below that place (one query more, for the place's path); another user's place finds none."""
+    """The caller's items, newest first, filtered. `q` matches as every search does (`matches_every_word` over
+    ITEM_SEARCH_FIELDS). `location_id` with `include_sublocations` also takes the items anywhere below that
+    place (one query more, for the place's path); another user's place finds none."""
     items = OwnedItem.objects.filter(user=user).select_related("current_location")
     if status:
         items = items.filter(status=status)
     if item_type:
         items = items.filter(item_type=item_type)
     if q:
-        items = items.filter(name__icontains=q)
+        items = items.filter(matches_every_word(q, *ITEM_SEARCH_FIELDS))
     if location_id and include_sublocations:
         path = Location.objects.filter(user=user, pk=location_id).values_list("full_path", flat=True).first()
         if path is None:
             return items.none()
-        items = items.filter(Q(current_location_id=location_id) | Q(current_location__full_path__startswith=f"{path}/"))
+        items = items.filter(below_place(location_id, path))
     elif location_id:
         items = items.filter(current_location_id=location_id)
     return items.order_by("-created_at", "-id")
+
+
+def below_place(place_id: UUID, path: str) -> Q:
+    """Items placed at the place `place_id` (whose full_path is `path`) or anywhere below it. The "/" keeps
+    out a sibling whose path merely starts the same (`home/garage-annex` is not below `home/garage`)."""
+    return Q(current_location_id=place_id) | Q(current_location__full_path__startswith=f"{path}/")
+
+
+def with_location_path(items: QuerySet[OwnedItem]) -> QuerySet[OwnedItem]:
+    """`items` whose rows carry their place's path as `location_path`, to be read through `.values()` (an
+    instance has the `location_path` property already, which is why the type checker objects to the name)."""
+    return items.annotate(location_path=F("current_location__full_path"))  # type: ignore[no-redef]
 
 
 def item_out(fields: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -110,6 +129,19 @@ def item_for_user(user: User, item_id: UUID) -> dict[str, Any]:
     return item_out(fields, timezone.now())
 
 
+def item_stats(user: User) -> dict[str, Any]:
+    """How many items the user has, the limit, and how many more they may add."""
+    count = OwnedItem.objects.filter(user=user).count()
+    limit = settings.MAX_ITEMS_PER_USER
+    remaining = ADMIN_REMAINING_SLOTS if is_user_admin(user) else max(limit - count, 0)
+    return {
+        "current_count": count,
+        "max_items": limit,
+        "remaining_slots": remaining,
+        "can_add_items": remaining > 0,
+    }
+
+
 def donated_badges(user: User) -> dict[str, list[dict]]:
     """Giver badges per item type, for types with at least one item given or donated."""
     counts = dict(
@@ -133,3 +165,23 @@ def checkups_for_user(user: User, *, checkup_type: str | None = None) -> list[Ch
     if checkup_type:
         checkups = checkups.filter(checkup_type=checkup_type)
     return list(checkups)
+
+
+def checkup_for_user(user: User, checkup_id: int) -> Checkup:
+    """The caller's checkup; NotFound for an unknown id or another user's."""
+    checkup = Checkup.objects.filter(user=user, pk=checkup_id).first()
+    if checkup is None:
+        raise NotFound("Checkup not found")
+    return checkup
+
+
+def missing_default_checkups() -> list[tuple[User, list[str]]]:
+    """Users lacking a keep or give checkup, with the types they lack (two queries)."""
+    existing: dict[int, set[str]] = {}
+    for user_id, checkup_type in Checkup.objects.values_list("user_id", "checkup_type"):
+        existing.setdefault(user_id, set()).add(checkup_type)
+    return [
+        (user, [kind for kind in CheckupType.values if kind not in existing.get(user.pk, set())])
+        for user in User.objects.order_by("pk")
+        if len(existing.get(user.pk, ())) < len(CheckupType.values)
+    ]

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from items import selectors
 from items.models import EDITABLE_ITEM_FIELDS, Checkup, CheckupType, ItemStatus, OwnedItem
 from items.reminders import build_reminder, reminder_item_count
 from locations.models import Location
@@ -21,7 +20,6 @@ from minNow.errors import BadRequest, NotFound, UpstreamError
 from users.models import User, is_user_admin
 from users.services import lock_user, update_profile
 
-ADMIN_REMAINING_SLOTS = 999
 TEST_EMAILS_PER_HOUR = 5
 ITEM_FIELDS = set(EDITABLE_ITEM_FIELDS)
 
@@ -84,13 +82,6 @@ class ItemService:
             )
 
     @staticmethod
-    def get_item(*, user: User, item_id: UUID) -> OwnedItem:
-        item = selectors.items_for_user(user).filter(pk=item_id).first()
-        if item is None:
-            raise NotFound("Item not found")
-        return item
-
-    @staticmethod
     def update_item(*, user: User, item_id: UUID, **changes: Any) -> OwnedItem:
         unknown = set(changes) - ITEM_FIELDS - {"current_location_id"}
         if unknown:
@@ -117,18 +108,6 @@ class ItemService:
         if not deleted:
             raise NotFound("Item not found")
 
-    @staticmethod
-    def get_user_item_stats(user: User) -> dict[str, Any]:
-        count = OwnedItem.objects.filter(user=user).count()
-        limit = settings.MAX_ITEMS_PER_USER
-        remaining = ADMIN_REMAINING_SLOTS if is_user_admin(user) else max(limit - count, 0)
-        return {
-            "current_count": count,
-            "max_items": limit,
-            "remaining_slots": remaining,
-            "can_add_items": remaining > 0,
-        }
-
 
 class CheckupService:
     @staticmethod
@@ -139,18 +118,6 @@ class CheckupService:
             [Checkup(user=user, checkup_type=kind, last_checkup_date=now) for kind in CheckupType.values],
             ignore_conflicts=True,
         )
-
-    @staticmethod
-    def missing_default_checkups() -> list[tuple[User, list[str]]]:
-        """Users lacking a keep or give checkup, with the types they lack (two queries)."""
-        existing: dict[int, set[str]] = {}
-        for user_id, checkup_type in Checkup.objects.values_list("user_id", "checkup_type"):
-            existing.setdefault(user_id, set()).add(checkup_type)
-        return [
-            (user, [kind for kind in CheckupType.values if kind not in existing.get(user.pk, set())])
-            for user in User.objects.order_by("pk")
-            if len(existing.get(user.pk, ())) < len(CheckupType.values)
-        ]
 
     @staticmethod
     def create_missing_default_checkups(users: list[User]) -> int:
@@ -177,13 +144,6 @@ class CheckupService:
                 )
         except IntegrityError:
             raise BadRequest(f"A {checkup_type} checkup already exists") from None
-
-    @staticmethod
-    def get_checkup(*, user: User, checkup_id: int) -> Checkup:
-        checkup = Checkup.objects.filter(user=user, pk=checkup_id).first()
-        if checkup is None:
-            raise NotFound("Checkup not found")
-        return checkup
 
     @staticmethod
     def complete_checkup(*, user: User, checkup_id: int) -> Checkup:

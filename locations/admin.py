@@ -25,4 +25,4 @@ class LocationAdmin(admin.ModelAdmin):
 
     @admin.display(ordering="item_count", description="Items")
     def item_count(self, location: Location) -> int:
-        return location.item_count
+        return location.item_count  # type: ignore[attr-defined]  # get_queryset annotates it

@@ -50,6 +50,8 @@ class Location(models.Model):
     search_text = SearchTextField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The path and level as stored, so a save can tell whether the subtree moves ((None, None) when new).
+    _stored: tuple[str | None, int | None] = (None, None)
 
     class Meta:
         ordering = ["full_path"]
@@ -73,7 +75,7 @@ class Location(models.Model):
         """Keep the tree's invariants whoever saves (the service, the admin, a shell, a data migration): the
         slug follows the name, the path and level follow the parent, and a changed path is carried to the
         whole subtree in the same transaction. Serialising concurrent writers is the service's job."""
-        stored_path, stored_level = getattr(self, "_stored", (None, None))
+        stored_path, stored_level = self._stored
         parent = self.parent if self.parent_id else None
         if (
             parent is not None
@@ -99,8 +101,8 @@ class Location(models.Model):
             }
         with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
-            moved = stored_path is not None and (stored_path, stored_level) != (self.full_path, self.level)
-            if moved:
+            moved = (stored_path, stored_level) != (self.full_path, self.level)
+            if stored_path is not None and stored_level is not None and moved:
                 Location.objects.filter(user_id=self.user_id, full_path__startswith=f"{stored_path}/").update(
                     full_path=Concat(
                         Value(self.full_path), Substr("full_path", len(stored_path) + 1), output_field=CharField()
@@ -119,7 +121,8 @@ class Location(models.Model):
     def clean(self) -> None:
         """Model validation (what a model form calls): a location's parent is one of its owner's locations."""
         super().clean()
-        if self.parent_id and self.user_id and self.parent.user_id != self.user_id:
+        parent = self.parent
+        if parent is not None and self.user_id and parent.user_id != self.user_id:
             raise ValidationError(
                 {"parent": "This location belongs to another user: choose one of the owner's locations."}
             )

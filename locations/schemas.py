@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -10,7 +11,7 @@ from ninja import Field, Schema
 from locations.models import MAX_NAME_LENGTH
 from minNow.schemas import Text
 
-LocationName = Text(max_length=MAX_NAME_LENGTH)
+LocationName = Annotated[str, Text(max_length=MAX_NAME_LENGTH)]
 
 
 class LocationIn(Schema):
@@ -60,7 +61,9 @@ class LocationSearchOut(Schema):
 
 
 class LocationSearchQuery(Schema):
-    q: Text(max_length=100) = Field(..., description="Matches the path or the display name, case-insensitive")
+    q: Annotated[str, Text(max_length=100)] = Field(
+        ..., description="Words that must each start a word of the place's path (any case or accents)"
+    )
 
 
 class LocationDeletedOut(Schema):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, Model, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.utils.text import slugify
 
 from locations.models import Location
 from minNow.errors import NotFound
+from minNow.text import matches_every_word
 from users.models import User
 
 MAX_ITEM_NAMES = 10
@@ -50,19 +50,23 @@ def location_tree(user: User) -> list[dict[str, Any]]:
     return roots
 
 
-def search_locations(user: User, query: str) -> list[dict[str, Any]]:
-    """Locations whose path or name contains `query` (`living room` also finds `living-room`)."""
-    matches = Q(full_path__icontains=query) | Q(display_name__icontains=query)
-    slug = slugify(query, allow_unicode=True)
-    if slug:
-        matches |= Q(full_path__icontains=slug)
-    locations = with_item_count(Location.objects.filter(user=user).filter(matches)).order_by("full_path")
-    results = list(locations.values("id", "slug", "display_name", "full_path", "level", "item_count"))
+def matching_locations(user: User, query: str) -> QuerySet[Location]:
+    """The caller's places whose path matches every word of `query` (minNow.text.matches_every_word: `living
+    room` and `living-room` find `home/living-room`, `kid's` finds `kids-room`), with their `item_count`."""
+    return with_item_count(Location.objects.filter(user=user).filter(matches_every_word(query, "search_text")))
+
+
+def location_search(user: User, query: str) -> list[dict[str, Any]]:
+    """GET /api/locations/search: the matching places by path, each with up to MAX_ITEM_NAMES of the names
+    of the items placed right there. At most two queries."""
+    locations = matching_locations(user, query).order_by("full_path")
+    # item_count is with_item_count's annotation, which the type checker cannot see through the helper.
+    results = list(locations.values("id", "slug", "display_name", "full_path", "level", "item_count"))  # type: ignore[misc]
     names: dict[Any, list[str]] = {location["id"]: [] for location in results}
     if names:
-        item_model = Location._meta.get_field("items").related_model
+        item_model = cast(type[Model], Location._meta.get_field("items").related_model)
         rows = (
-            item_model.objects.filter(user=user, current_location_id__in=names)
+            item_model._default_manager.filter(user=user, current_location_id__in=names)
             .annotate(
                 position=Window(RowNumber(), partition_by=F("current_location_id"), order_by=[F("name"), F("id")])
             )

@@ -34,13 +34,13 @@ class LocationService:
     def create(*, user: User, display_name: str, parent_id: UUID | None = None) -> Location:
         with transaction.atomic():
             lock_user(user)
-            _check_location_limit(user)
+            check_location_limit(user)
             parent = LocationService.owned(user=user, location_id=parent_id, field="parent_id") if parent_id else None
             location = Location(user=user, parent=parent, display_name=display_name)
             full_path = child_path(parent, location_slug(display_name))
             _check_limits(deepest_level=parent.level + 1 if parent else 0, longest_path=len(full_path))
             _save_unique(location.save, full_path)
-        location.item_count = 0
+        location.item_count = 0  # type: ignore[attr-defined]  # as with_item_count annotates a read location
         return location
 
     @staticmethod
@@ -90,19 +90,34 @@ def _for_write(user: User, location_id: UUID) -> Location:
     return location
 
 
-def _check_location_limit(user: User) -> None:
+def check_location_limit(user: User, *, count: int | None = None, adding: int = 1) -> None:
+    """Raise BadRequest when `adding` more locations would take `user` over MAX_LOCATIONS_PER_USER (admins
+    have no limit). `count` is how many the user has, when the caller has read it under the user's lock
+    already; otherwise it is counted (one query)."""
     if is_user_admin(user):
         return
     limit = settings.MAX_LOCATIONS_PER_USER
-    if Location.objects.filter(user=user).count() >= limit:
-        raise BadRequest(f"Cannot add a location. You have {limit}/{limit} locations.")
+    if count is None:
+        count = Location.objects.filter(user=user).count()
+    if count + adding > limit:
+        what = "a location" if adding == 1 else f"{adding} locations"
+        raise BadRequest(f"Cannot add {what}. You have {count}/{limit} locations.")
+
+
+def tree_limit_problem(*, deepest_level: int, longest_path: int) -> str | None:
+    """Why a tree whose deepest location is at `deepest_level` and whose longest path is `longest_path`
+    characters breaks the depth or path-length limit; None when it fits."""
+    if deepest_level >= MAX_DEPTH:
+        return f"Locations can be nested at most {MAX_DEPTH} levels deep"
+    if longest_path > MAX_PATH_LENGTH:
+        return f"A location path can be at most {MAX_PATH_LENGTH} characters long"
+    return None
 
 
 def _check_limits(*, deepest_level: int, longest_path: int) -> None:
-    if deepest_level >= MAX_DEPTH:
-        raise BadRequest(f"Locations can be nested at most {MAX_DEPTH} levels deep")
-    if longest_path > MAX_PATH_LENGTH:
-        raise BadRequest(f"A location path can be at most {MAX_PATH_LENGTH} characters long")
+    problem = tree_limit_problem(deepest_level=deepest_level, longest_path=longest_path)
+    if problem:
+        raise BadRequest(problem)
 
 
 def _save_unique(save: Any, full_path: str) -> None:

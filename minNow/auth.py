@@ -99,7 +99,8 @@ class _JwksKeys:
                 logger.warning("Could not fetch Clerk signing keys: %s", exc.__class__.__name__)
                 return None
         else:
-            cached = self._client.jwk_set_cache.get()
+            cache = self._client.jwk_set_cache  # None only when the client is built with caching off
+            cached = cache.get() if cache is not None else None
             keys = cached.keys if cached is not None else []
         return next((key for key in keys if key.key_id == kid and key.algorithm_name == "RS256"), None)
 
@@ -178,8 +179,13 @@ def _verify_clerk_token(token: str, header: dict[str, Any]) -> dict[str, Any]:
 
 
 class TokenSubject(Protocol):
-    clerk_id: str
-    email: str
+    """Whom a dev token is for: a user, or anything with their Clerk id and email."""
+
+    @property
+    def clerk_id(self) -> str | None: ...
+
+    @property
+    def email(self) -> str: ...
 
 
 def issue_dev_token(user: TokenSubject) -> str:

@@ -7,6 +7,7 @@ API errors raise `EmailDeliveryError` unless the caller asked to fail silently.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from email.utils import parseaddr
 from typing import Any
 
@@ -48,7 +49,7 @@ class MailerSendBackend(BaseEmailBackend):
         # No automatic retries: a retried POST can send twice; callers retry on their next run.
         self.client = MailerSendClient(max_retries=0, **options)
 
-    def send_messages(self, email_messages: list[EmailMessage]) -> int:
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         messages = [message for message in email_messages if message.recipients()]
         if not messages:
             return 0
@@ -85,11 +86,11 @@ class MailerSendBackend(BaseEmailBackend):
         for recipient in message.bcc:
             builder.bcc(parseaddr(recipient)[1])
         builder.subject(message.subject)
-        html = None
+        html: str | None = None
         if isinstance(message, EmailMultiAlternatives):
-            html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), None)
+            html = next((str(content) for content, mimetype in message.alternatives if mimetype == "text/html"), None)
         if message.content_subtype == "html":
-            html = message.body
+            html = str(message.body)
         else:
             builder.text(message.body)
         if html:

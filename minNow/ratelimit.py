@@ -107,7 +107,7 @@ class UpstashBackend:
 
     def __init__(self, url: str, token: str) -> None:
         self._redis = UpstashRedis(url=url, token=token, rest_retries=0, allow_telemetry=False)
-        # The SDK's httpx client has no timeout; a hung Upstash must never hang a request.
+        # upstash-redis 1.8.0 accepts no timeout and its httpx client has none, so the private client's is set here.
         self._redis._http._client.timeout = httpx.Timeout(settings.RATE_LIMIT_TIMEOUT_SECONDS)
         self._limiters: dict[tuple[int, int], Ratelimit] = {}
 
@@ -215,7 +215,7 @@ def rate_limit_key(request: HttpRequest) -> str:
         except TokenError:
             pass
         else:
-            request.verified_token = (token.strip(), claims)
+            request.verified_token = (token.strip(), claims)  # type: ignore[attr-defined]  # read by ClerkAuth
             return f"user:{claims['sub']}"
     return f"ip:{client_ip(request)}"
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
 
+from annotated_types import GroupedMetadata
 from pydantic import AfterValidator, StringConstraints
 
 
@@ -15,13 +18,16 @@ def _printable(value: str) -> str:
     return value
 
 
-def Text(*, max_length: int, min_length: int = 1) -> type[str]:
-    """A trimmed, printable string of min_length..max_length characters."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_printable),
-    ]
+@dataclass(frozen=True)
+class Text(GroupedMetadata):
+    """`Annotated[str, Text(max_length=100)]`: a trimmed, printable string of min_length..max_length characters."""
+
+    max_length: int
+    min_length: int = 1
+
+    def __iter__(self) -> Iterator[Any]:
+        yield from StringConstraints(strip_whitespace=True, min_length=self.min_length, max_length=self.max_length)
+        yield AfterValidator(_printable)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -2,15 +2,19 @@
 
 Items and locations keep a folded copy of what they are found by (`search_text`), so a search is a few
 LIKE conditions that behave the same on SQLite and PostgreSQL (docs/design.md, "Finding things").
+`matches_every_word` is the one matching rule of every search-like route: each word of the query starts
+a word of one of the searched fields.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 
 _NOT_WORD = re.compile(r"[^\w]+|_")
 
@@ -26,6 +30,28 @@ def fold(text: str) -> str:
 def words(query: str) -> list[str]:
     """The folded words of a search query, in order, without repeats."""
     return list(dict.fromkeys(fold(query).split()))
+
+
+def word_starts(prefixes: Iterable[str], *fields: str) -> Q:
+    """One of `prefixes` (folded words) starts a word of at least one of `fields` (search_text columns)."""
+    either = Q()
+    for prefix in prefixes:
+        for field in fields:
+            either |= Q(**{f"{field}__contains": f" {prefix}"})
+    return either
+
+
+def matches_every_word(query: str, *fields: str) -> Q:
+    """Every folded word of `query` starts a word of at least one of `fields` (search_text columns), so
+    `rain jack` matches "Red Rain Jacket" and `CAFÉ` "cafe", but `ain` matches neither. A query without
+    words (`"?!"`) matches nothing."""
+    terms = words(query)
+    if not terms:
+        return Q(pk__in=[])
+    condition = Q()
+    for term in terms:
+        condition &= word_starts([term], *fields)
+    return condition
 
 
 def indexed(text: str) -> str:

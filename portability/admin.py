@@ -6,7 +6,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 
-from portability.services import export_download
+from portability.http import download_response
+from portability.services import export_file
 from users.admin import UserAdmin
 from users.models import User
 
@@ -21,9 +22,14 @@ def export_data(
     if len(users) != 1:
         modeladmin.message_user(request, "Select exactly one user to export their data.", messages.WARNING)
         return None
-    return export_download(users[0], "json")
+    return download_response(export_file(users[0], "json"))
 
 
-# The user admin lives with users; the action that needs portability is added from here (this app is
-# installed after users, so the user admin is registered by the time this module is imported).
-UserAdmin.actions = (*(UserAdmin.actions or ()), export_data)
+# The user admin lives with users; the one action that needs portability is added here, by registering the
+# user admin again with it (this app is installed after users, so its admin is registered by now).
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdminWithExport(UserAdmin):
+    actions = (export_data,)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Query, Router
 
 from minNow.errors import responses
 from portability import services
+from portability.http import download_response
 from portability.schemas import ExportDocumentOut, ImportResultOut
+from users.auth import AuthenticatedRequest
 
 router = Router(tags=["Your data"])
 
@@ -27,8 +28,8 @@ _CSV = {
     summary="Download all your data (JSON) or your items (CSV)",
     openapi_extra={"responses": {200: {"content": {"text/csv": _CSV}}}},
 )
-def export_data(request: HttpRequest, format: Query[Format] = "json"):
-    return services.export_download(request.auth, format)
+def export_data(request: AuthenticatedRequest, format: Query[Format] = "json"):
+    return download_response(services.export_file(request.auth, format))
 
 
 @router.post(
@@ -41,7 +42,7 @@ def export_data(request: HttpRequest, format: Query[Format] = "json"):
         "requestBody": {"required": True, "content": {"application/json": _DOCUMENT, "text/csv": _CSV}},
     },
 )
-def import_data(request: HttpRequest, format: Query[Format | None] = None):
+def import_data(request: AuthenticatedRequest, format: Query[Format | None] = None):
     if format == "csv" or (format is None and request.content_type == "text/csv"):
         return services.import_csv(request.auth, request.body)
     return services.import_json(request.auth, request.body)

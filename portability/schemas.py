@@ -16,7 +16,7 @@ from locations.schemas import LocationName
 from minNow.schemas import Text
 
 FORMAT_VERSION = 1
-LocationPath = Text(max_length=MAX_PATH_LENGTH)
+LocationPath = Annotated[str, Text(max_length=MAX_PATH_LENGTH)]
 
 
 # --- What the export writes (documentation of GET /api/export and of the import body) -------------------

@@ -21,22 +21,22 @@ from typing import Any
 
 import orjson
 import pydantic
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from items.models import Checkup, OwnedItem
 from items.selectors import ITEM_COLUMNS
 from items.services import refuse_over_item_limit
-from locations.models import MAX_DEPTH, MAX_NAME_LENGTH, MAX_PATH_LENGTH, Location, location_slug
+from locations.models import Location, location_slug
+from locations.schemas import LocationName
+from locations.services import check_location_limit, tree_limit_problem
 from minNow.errors import BadRequest
 from minNow.rendering import CONTENT_TYPE as JSON_CONTENT_TYPE
 from minNow.rendering import dumps
 from portability.schemas import FORMAT_VERSION, ImportCheckupIn, ImportDocumentIn, ImportItemIn, ImportUserIn
-from users.models import User, is_user_admin
+from users.models import User
 from users.services import lock_user, update_profile
 
 FORMATS = ("json", "csv")
@@ -54,19 +54,26 @@ MAX_REPORTED_PROBLEMS = 20
 # the same document into the same account again finds the items it created the first time.
 IMPORTED_ID_NAMESPACE = uuid.UUID("e9d4f1a2-9ed8-4b55-b398-811f39c2f291")
 _iso = DjangoJSONEncoder().default  # the API's datetime format: "2024-01-05T10:30:00.123Z"
+_LOCATION_NAME = pydantic.TypeAdapter(LocationName)  # a CSV path segment is a name, as POST /api/locations takes it
 
 
 # --- Export ----------------------------------------------------------------------------------------------
-def export_download(user: User, export_format: str = "json") -> StreamingHttpResponse:
-    """The export as a file download. Shared by the API and the admin, so both write the same file."""
+@dataclass(frozen=True)
+class Export:
+    """An export as a file: its body in chunks (produced as it is read), its media type and its file name."""
+
+    chunks: Iterator[bytes] | Iterator[str]
+    content_type: str
+    filename: str
+
+
+def export_file(user: User, export_format: str = "json") -> Export:
+    """The user's export in `export_format`. Shared by the API and the admin, so both write the same file."""
     if export_format not in FORMATS:
         raise BadRequest(f"Unknown export format {export_format!r}: use json or csv")
-    content = export_json(user) if export_format == "json" else export_csv(user)
-    response = StreamingHttpResponse(content, content_type=CONTENT_TYPES[export_format])
+    chunks = export_json(user) if export_format == "json" else export_csv(user)
     filename = f"minnow-export-{timezone.now().date().isoformat()}.{export_format}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"  # personal data: no shared cache may keep it
-    return response
+    return Export(chunks=chunks, content_type=CONTENT_TYPES[export_format], filename=filename)
 
 
 def export_json(user: User) -> Iterator[bytes]:
@@ -317,8 +324,12 @@ def _csv_places(where: Where, written: str, places: dict[str, _Place]) -> tuple[
     segments = [segment.strip() for segment in written.split("/")]
     if not all(segments):
         return None, where.problem("has an empty segment")
-    if any(len(segment) > MAX_NAME_LENGTH for segment in segments):
-        return None, where.problem(f"a segment is longer than {MAX_NAME_LENGTH} characters")
+    for position, segment in enumerate(segments, start=1):
+        try:
+            _LOCATION_NAME.validate_python(segment)
+        except pydantic.ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+            return None, where.problem(f"segment {position}: {error['msg']}", error["type"])
     path = ""
     for segment in segments:
         path = f"{path}/{location_slug(segment)}" if path else location_slug(segment)
@@ -363,7 +374,7 @@ def _import(
             raise ImportRejected(problems)
         new_items, skipped = _plan_items(user, rows, paths)
         refuse_over_item_limit(user, adding=len(new_items))
-        _refuse_over_location_limit(user, existing=len(existing), adding=len(new_locations))
+        check_location_limit(user, count=len(existing), adding=len(new_locations))
         Location.objects.bulk_create(new_locations, batch_size=500)
         OwnedItem.objects.bulk_create(new_items, batch_size=500)
         _import_checkups(user, checkups)
@@ -430,11 +441,9 @@ def _plan_locations(
             problems.append(place.where.problem(f'its parent "{parent_path}" is neither in the document nor yours'))
             continue
         level = parent[1] + 1 if parent else 0
-        if level >= MAX_DEPTH:
-            problems.append(place.where.problem(f"locations can be nested at most {MAX_DEPTH} levels deep"))
-            continue
-        if len(place.full_path) > MAX_PATH_LENGTH:
-            problems.append(place.where.problem(f"a location path can be at most {MAX_PATH_LENGTH} characters long"))
+        problem = tree_limit_problem(deepest_level=level, longest_path=len(place.full_path))
+        if problem:
+            problems.append(place.where.problem(problem))
             continue
         location = Location(
             id=uuid.uuid4(),
@@ -488,14 +497,3 @@ def _own_item_ids(user: User, ids: list[uuid.UUID]) -> set[uuid.UUID]:
     for batch in _batches(ids, IDS_PER_QUERY):
         own.update(OwnedItem.objects.filter(user=user, pk__in=batch).values_list("pk", flat=True))
     return own
-
-
-def _refuse_over_location_limit(user: User, *, existing: int, adding: int) -> None:
-    if is_user_admin(user):
-        return
-    limit = settings.MAX_LOCATIONS_PER_USER
-    if existing + adding > limit:
-        raise BadRequest(
-            f"Cannot add {adding} location(s). You have {existing}/{limit} locations. "
-            f"Only {max(limit - existing, 0)} slot(s) remaining."
-        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -12,7 +13,7 @@ from search.selectors import MAX_RESULTS
 
 
 class SearchIn(Schema):
-    q: Text(max_length=255) = Field(
+    q: Annotated[str, Text(max_length=255)] = Field(
         description="Words that must each start a word of a name, type or place (any case or accents)"
     )
     limit: int = Field(20, ge=1, le=MAX_RESULTS, description="At most this many items and this many places")

@@ -8,38 +8,21 @@ below a matching place are found too. Each function runs a fixed number of queri
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Sequence
+from functools import reduce
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from items.models import OwnedItem
-from locations.models import Location
-from minNow.text import fold, words
+from items.selectors import ITEM_SEARCH_FIELDS, with_location_path
+from locations.selectors import matching_locations
+from minNow.text import fold, matches_every_word, words
 from users.models import User
 
 MAX_RESULTS = 50
 ITEM_RESULT_FIELDS = ("id", "name", "picture_url", "item_type", "status", "current_location_id", "location_path")
-
-
-def _every_word(terms: list[str], *fields: str) -> Q:
-    """Each term starts a word of at least one of `fields`."""
-    condition = Q()
-    for term in terms:
-        either = Q()
-        for field in fields:
-            either |= Q(**{f"{field}__contains": f" {term}"})
-        condition &= either
-    return condition
-
-
-def word_starts(prefixes: Iterable[str], *fields: str) -> Q:
-    """One of `prefixes` (folded words) starts a word of at least one of `fields`."""
-    either = Q()
-    for prefix in prefixes:
-        for field in fields:
-            either |= Q(**{f"{field}__contains": f" {prefix}"})
-    return either
 
 
 def matching_items(user: User, query: str) -> QuerySet[OwnedItem]:
@@ -51,22 +34,19 @@ def matching_items(user: User, query: str) -> QuerySet[OwnedItem]:
 def matching_items_any(user: User, queries: Sequence[str]) -> QuerySet[OwnedItem]:
     """The caller's items matching every word of at least one of `queries`, other spellings of the first
     ("lawn mower", "lawnmower"); ordered as `matching_items` orders the first. One query."""
-    spellings = [terms for terms in map(words, queries) if terms]
+    spellings = [query for query in queries if words(query)]
     if not spellings:
-        return OwnedItem.objects.none().annotate(location_path=F("current_location__full_path"))
-    found = Q()
-    for terms in spellings:
-        found |= _every_word(terms, "search_text", "current_location__search_text")
+        return with_location_path(OwnedItem.objects.none())
+    found = reduce(operator.or_, (matches_every_word(query, *ITEM_SEARCH_FIELDS) for query in spellings))
     rank = Case(
         When(search_text__startswith=f" {fold(queries[0])}", then=Value(0)),
-        When(_every_word(spellings[0], "search_text"), then=Value(1)),
+        When(matches_every_word(spellings[0], "search_text"), then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
     return (
-        OwnedItem.objects.filter(user=user)
-        .filter(found)
-        .annotate(rank=rank, location_path=F("current_location__full_path"))
+        with_location_path(OwnedItem.objects.filter(user=user).filter(found))
+        .annotate(rank=rank)
         .order_by("rank", "name", "id")
     )
 
@@ -82,10 +62,10 @@ def search_locations(user: User, query: str, *, limit: int = MAX_RESULTS) -> lis
     terms = words(query)
     if not terms:
         return []
-    places = Location.objects.filter(user=user).filter(_every_word(terms, "search_text"))
     named = Case(When(search_text__endswith=f" {' '.join(terms)}", then=Value(0)), default=Value(1))
     return list(
-        places.annotate(item_count=Count("items"), named=named)
+        matching_locations(user, query)
+        .annotate(named=named)
         .order_by("named", "level", "full_path")
         .values("id", "display_name", "full_path", "item_count")[:limit]
     )
@@ -94,15 +74,3 @@ def search_locations(user: User, query: str, *, limit: int = MAX_RESULTS) -> lis
 def search_everything(user: User, query: str, *, limit: int = MAX_RESULTS) -> dict[str, list[dict[str, Any]]]:
     """Items and places matching `query`: two queries."""
     return {"items": search_items(user, query, limit=limit), "locations": search_locations(user, query, limit=limit)}
-
-
-def reindex(user: User) -> tuple[int, int]:
-    """Recompute the caller's stored search text (it is kept current on every write; this repairs rows
-    written around the models, such as by raw SQL). Returns how many items and places were looked at."""
-    items = list(OwnedItem.objects.filter(user=user).only("id", "name", "item_type", "search_text"))
-    places = list(Location.objects.filter(user=user).only("id", "full_path", "search_text"))
-    for row in (*items, *places):
-        row.search_text = row._meta.get_field("search_text").pre_save(row, add=False)
-    OwnedItem.objects.bulk_update(items, ["search_text"], batch_size=500)
-    Location.objects.bulk_update(places, ["search_text"], batch_size=500)
-    return len(items), len(places)

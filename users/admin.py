@@ -15,6 +15,6 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "email", "clerk_id", "first_name", "last_name")
     readonly_fields = ("clerk_synced_at",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("MinNow", {"fields": ("clerk_id", "is_admin", "email_notifications", "clerk_synced_at")}),
     )

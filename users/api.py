@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Router, Schema, Status
 
 from minNow.errors import responses
+from users.auth import AuthenticatedRequest
 from users.services import delete_user
 
 router = Router(tags=["Authentication"])
@@ -20,9 +20,11 @@ class ClerkJwtOut(Schema):
 
 
 @router.get("/clerk-jwt", response=responses({200: ClerkJwtOut}), summary="Verify the bearer token")
-def clerk_jwt(request: HttpRequest) -> ClerkJwtOut:
+def clerk_jwt(request: AuthenticatedRequest) -> ClerkJwtOut:
     user = request.auth
-    return ClerkJwtOut(userId=user.clerk_id, username=user.username, email=user.email, csrf_token=get_token(request))
+    return ClerkJwtOut(
+        userId=user.clerk_id or "", username=user.username, email=user.email, csrf_token=get_token(request)
+    )
 
 
 @router.delete(
@@ -37,6 +39,6 @@ def clerk_jwt(request: HttpRequest) -> ClerkJwtOut:
         "then removes that one too."
     ),
 )
-def delete_me(request: HttpRequest) -> Status:
+def delete_me(request: AuthenticatedRequest) -> Status:
     delete_user(request.auth)
     return Status(204, None)

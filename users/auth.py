@@ -54,7 +54,7 @@ def user_from_claims(claims: dict[str, Any]) -> User:
     if not user.is_active:
         raise TokenError("User account is disabled")
     if settings.CLERK_SECRET_KEY and not subject.startswith("dev_"):
-        _sync_clerk_profile(user)
+        _sync_clerk_profile(user, subject)
     return user
 
 
@@ -69,7 +69,7 @@ def _reset_sync_failures(*, setting: str, **kwargs: Any) -> None:
 setting_changed.connect(_reset_sync_failures)
 
 
-def _sync_clerk_profile(user: User) -> None:
+def _sync_clerk_profile(user: User, clerk_id: str) -> None:
     """Refresh the profile from Clerk when it is over an hour old; never fails the request."""
     now = timezone.now()
     if user.clerk_synced_at and now - user.clerk_synced_at < PROFILE_SYNC_TTL:
@@ -78,13 +78,20 @@ def _sync_clerk_profile(user: User) -> None:
     if failed_at and time.monotonic() - failed_at < PROFILE_SYNC_RETRY_SECONDS:
         return
     try:
-        profile = clerk.profile_from_clerk_user(clerk.get_user(user.clerk_id))
+        profile = clerk.profile_from_clerk_user(clerk.get_user(clerk_id))
     except (clerk.ClerkError, AttributeError, TypeError) as exc:
         _sync_failures[user.pk] = time.monotonic()
         logger.warning("Clerk profile sync failed for user %s: %s", user.pk, exc)
         return
     _sync_failures.pop(user.pk, None)
     update_profile(user, {**profile, "clerk_synced_at": now})
+
+
+class AuthenticatedRequest(HttpRequest):
+    """What a route behind ClerkAuth receives: the caller is `auth` (for the type checker; at run time it is
+    the plain request that ClerkAuth gave the attribute)."""
+
+    auth: User
 
 
 # --- Ninja security class -------------------------------------------------------------------------

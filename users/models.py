@@ -30,7 +30,7 @@ class WebhookDelivery(models.Model):
     Svix keeps a message's id across its retries and resends, so the unique id is what makes a second
     delivery of the same message a no-op: it is inserted in the same transaction as the delivery's effect,
     and the database refuses the second insert even when both arrive at once. Rows are pruned once they are
-    older than users.webhooks.DELIVERY_RETENTION.
+    older than users.services.DELIVERY_RETENTION.
     """
 
     svix_id = models.CharField(max_length=255, unique=True)

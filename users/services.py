@@ -1,18 +1,28 @@
 """User use cases: creating users from Clerk ids, Clerk webhooks or dev emails, updating profiles, locking,
-deleting."""
+deleting, and the bookkeeping of webhook deliveries already applied."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import secrets
-from typing import Any
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, cast
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from minNow import clerk
-from users.models import User
+from users.models import User, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+# Svix retries a failed delivery for about 28 hours with the same id; a delivery whose answer was lost is
+# such a retry of one already applied, so ids are kept longer than that.
+DELIVERY_RETENTION = timedelta(days=3)
+PRUNE_BATCH = 100  # at most this many old ids are deleted per delivery, so pruning costs a bounded time
 
 
 def lock_user(user: User) -> None:
@@ -83,9 +93,10 @@ def sync_emails(emails: dict[str, str], *, dry_run: bool = False) -> list[tuple[
     `(clerk_id, old email, new email)` per change. A dry run changes nothing."""
     changes, changed_users = [], []
     for user in User.objects.filter(clerk_id__in=emails):
-        email = emails[user.clerk_id]
+        clerk_id = cast(str, user.clerk_id)  # the filter above leaves no user without one
+        email = emails[clerk_id]
         if email and email != user.email:
-            changes.append((user.clerk_id, user.email, email))
+            changes.append((clerk_id, user.email, email))
             user.email = email
             changed_users.append(user)
     if changed_users and not dry_run:
@@ -143,3 +154,49 @@ def delete_user_by_clerk_id(clerk_id: str) -> bool:
             return False
         delete_user(user)
         return True
+
+
+# --- Webhook deliveries -----------------------------------------------------------------------------
+def apply_delivery_once(svix_id: str, event_type: str, apply: Callable[[], str]) -> str | None:
+    """The note `apply` returns, run in the transaction that records the delivery, then old ids pruned; None, with
+    `apply` not run, when this id was applied before. An exception from `apply` rolls the record back too, so
+    a retry of that delivery is applied afresh."""
+    with transaction.atomic():
+        if not record_delivery(svix_id, event_type):
+            return None
+        result = apply()
+    prune_deliveries()
+    return result
+
+
+def record_delivery(svix_id: str, event_type: str) -> bool:
+    """Record the delivery in the caller's transaction; False when its id was recorded before.
+
+    The insert sits in a savepoint so that the duplicate's IntegrityError leaves the outer transaction
+    usable. On PostgreSQL a concurrent insert of the same id waits for the first transaction: it fails if
+    that one commits and succeeds (and applies the event) if it rolls back.
+    """
+    try:
+        with transaction.atomic():
+            WebhookDelivery.objects.create(svix_id=svix_id, event_type=event_type)
+    except IntegrityError:
+        return False
+    return True
+
+
+def prune_deliveries() -> int:
+    """Delete up to PRUNE_BATCH delivery ids older than DELIVERY_RETENTION, oldest first; returns how many.
+
+    Run after each applied delivery, outside its transaction so that it never holds up or fails the delivery:
+    every delivery adds one id and removes up to a hundred, so the table holds about DELIVERY_RETENTION's
+    worth of deliveries. A failure is only logged.
+    """
+    cutoff = timezone.now() - DELIVERY_RETENTION
+    oldest = WebhookDelivery.objects.filter(received_at__lt=cutoff).order_by("received_at")[:PRUNE_BATCH]
+    try:
+        ids = list(oldest.values_list("pk", flat=True))
+        deleted, _by_model = WebhookDelivery.objects.filter(pk__in=ids).delete() if ids else (0, {})
+    except DatabaseError as exc:
+        logger.warning("Pruning webhook deliveries failed: %s", exc.__class__.__name__)
+        return 0
+    return deleted

@@ -14,14 +14,11 @@ import functools
 import json
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, Literal, TypeVar
 
 import pydantic
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from svix.webhooks import Webhook, WebhookVerificationError
@@ -35,11 +32,7 @@ logger = logging.getLogger(__name__)
 
 router = Router(tags=["Webhooks"])
 
-# Svix retries a failed delivery for about 28 hours with the same id; a delivery whose answer was lost is
-# such a retry of one already applied, so ids are kept longer than that.
-DELIVERY_RETENTION = timedelta(days=3)
-PRUNE_BATCH = 100  # at most this many old ids are deleted per delivery, so pruning costs a bounded time
-MAX_SVIX_ID_LENGTH = WebhookDelivery._meta.get_field("svix_id").max_length
+MAX_SVIX_ID_LENGTH: int = WebhookDelivery._meta.get_field("svix_id").max_length or 0
 INVALID_SIGNATURE = "Invalid webhook signature"
 
 
@@ -119,7 +112,7 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
-# --- Verification, replay and pruning -------------------------------------------------------------
+# --- Verification ---------------------------------------------------------------------------------
 @functools.cache
 def _verifier(secret: str) -> Webhook:
     return Webhook(secret)
@@ -140,39 +133,6 @@ def _verify(request: HttpRequest) -> str:
     except (WebhookVerificationError, ValueError):
         raise HttpError(401, INVALID_SIGNATURE) from None
     return headers["svix-id"]
-
-
-def _first_delivery(svix_id: str, event_type: str) -> bool:
-    """Record the delivery in the caller's transaction; False when its id was recorded before.
-
-    The insert sits in a savepoint so that the duplicate's IntegrityError leaves the outer transaction
-    usable. On PostgreSQL a concurrent insert of the same id waits for the first transaction: it fails if
-    that one commits and succeeds (and applies the event) if it rolls back.
-    """
-    try:
-        with transaction.atomic():
-            WebhookDelivery.objects.create(svix_id=svix_id, event_type=event_type)
-    except IntegrityError:
-        return False
-    return True
-
-
-def prune_deliveries() -> int:
-    """Delete up to PRUNE_BATCH delivery ids older than DELIVERY_RETENTION, oldest first; returns how many.
-
-    Run after each applied delivery, outside its transaction so that it never holds up or fails the delivery:
-    every delivery adds one id and removes up to a hundred, so the table holds about DELIVERY_RETENTION's
-    worth of deliveries. A failure is only logged.
-    """
-    cutoff = timezone.now() - DELIVERY_RETENTION
-    oldest = WebhookDelivery.objects.filter(received_at__lt=cutoff).order_by("received_at")[:PRUNE_BATCH]
-    try:
-        ids = list(oldest.values_list("pk", flat=True))
-        deleted, _by_model = WebhookDelivery.objects.filter(pk__in=ids).delete() if ids else (0, {})
-    except DatabaseError as exc:
-        logger.warning("Pruning webhook deliveries failed: %s", exc.__class__.__name__)
-        return 0
-    return deleted
 
 
 # --- Route ----------------------------------------------------------------------------------------
@@ -217,10 +177,8 @@ def clerk_webhook(request: HttpRequest) -> WebhookReceivedOut:
         raise HttpError(400, f"svix-id is longer than {MAX_SVIX_ID_LENGTH} characters")
     if not storable(svix_id):
         raise HttpError(400, "svix-id must not contain NUL characters")
-    with transaction.atomic():
-        if not _first_delivery(svix_id, event.type):
-            return WebhookReceivedOut(type=event.type, result="duplicate", note="Already received; nothing changed")
-        note = handler(event.data)
-    prune_deliveries()
+    note = services.apply_delivery_once(svix_id, event.type, lambda: handler(event.data))
+    if note is None:
+        return WebhookReceivedOut(type=event.type, result="duplicate", note="Already received; nothing changed")
     logger.info("Clerk webhook %s %s: %s", event.type, svix_id, note)
     return WebhookReceivedOut(type=event.type, result="applied", note=note)

@@ -353,6 +353,7 @@ def test_llm_malformed_content_is_502(alice_api, content):
     assert_upstream_failure(response)
 
 
+@pytest.mark.slow  # waits out the LLM timeout
 def test_llm_timeout_is_502_and_bounded(alice_api, settings):
     settings.LLM_CALL_TIMEOUT_SECONDS = 1
     release = threading.Event()

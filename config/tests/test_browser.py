@@ -30,6 +30,7 @@ from minNow.auth import issue_dev_token
 from users.models import User
 from users.services import dev_user_for_email
 
+pytestmark = pytest.mark.slow  # Chromium against a live server
 require_chromium()
 ADMIN_PASSWORD = "a-long-test-password-123"
 

@@ -31,6 +31,7 @@ try:
 except ImportError:
     pytest.skip("headless browser tests need Playwright: pip install -r requirements-dev.txt", allow_module_level=True)
 
+pytestmark = pytest.mark.slow  # Chromium against a live server
 require_chromium()
 
 # Calls the API like the web app's client: every call cross-origin with the bearer token, credentials included;

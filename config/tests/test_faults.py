@@ -54,6 +54,7 @@ def run_client(database_url: str, *paths: str) -> list[tuple[int, dict, float]]:
     return [tuple(row) for row in json.loads(result.stdout.strip().splitlines()[-1])]
 
 
+@pytest.mark.slow  # a fresh process waiting on a hung database
 def test_a_database_that_never_answers_makes_healthz_503_within_seconds():
     with black_hole() as port:
         [(status, body, elapsed)] = run_client(f"postgres://postgres@127.0.0.1:{port}/none", "/healthz")
@@ -63,6 +64,7 @@ def test_a_database_that_never_answers_makes_healthz_503_within_seconds():
     assert elapsed < 7
 
 
+@pytest.mark.slow  # a fresh process waiting on a hung database
 def test_an_api_call_against_a_hung_database_is_a_503_json_error():
     with black_hole() as port:
         [(status, body, elapsed)] = run_client(f"postgres://postgres@127.0.0.1:{port}/none", "/api/items")
@@ -72,6 +74,7 @@ def test_an_api_call_against_a_hung_database_is_a_503_json_error():
     assert elapsed < 7
 
 
+@pytest.mark.slow  # a fresh process
 def test_a_sqlite_file_that_is_not_a_database_is_a_503_everywhere(tmp_path):
     garbage = tmp_path / "db.sqlite3"
     garbage.write_bytes(b"This file is anything but a database.\n" * 200)  # SQLite: "file is not a database"
@@ -175,6 +178,7 @@ SILENCE_BOUNDS = {
         ({"PGHOST": "db", "PGSSLMODE": "disable", **PROD}, {"connect_timeout": 5, "sslmode": "disable"}),
     ],
 )
+@pytest.mark.slow  # manage.py in a fresh process
 def test_postgresql_connections_time_out_and_an_explicit_sslmode_wins(env, expected):
     assert database_options(**env) == {**SILENCE_BOUNDS, **expected}
 
@@ -191,10 +195,12 @@ def test_postgresql_connections_time_out_and_an_explicit_sslmode_wins(env, expec
     ],
     ids=["merged-with-the-urls-options", "configured", "off"],
 )
+@pytest.mark.slow  # manage.py in a fresh process
 def test_the_statement_timeout_joins_the_options_already_given(env, options):
     assert database_options(**env).get("options") == options
 
 
+@pytest.mark.slow  # manage.py in a fresh process
 def test_sqlite_gets_none_of_the_postgresql_bounds():
     options = database_options(DATABASE_URL="sqlite:///db.sqlite3")
 
@@ -208,6 +214,7 @@ def require_postgresql() -> None:
 
 
 @pytest.mark.django_db(transaction=True)  # gunicorn's worker reads and writes the test database
+@pytest.mark.slow  # gunicorn, waits out the database timeouts
 def test_a_database_gone_silent_on_an_open_connection_is_a_503_within_the_budget():
     require_postgresql()
     database = connection.settings_dict
@@ -231,6 +238,7 @@ def test_a_database_gone_silent_on_an_open_connection_is_a_503_within_the_budget
 
 
 @pytest.mark.django_db(transaction=True)  # the lock is held from another connection
+@pytest.mark.slow  # waits out statement_timeout
 def test_a_statement_past_statement_timeout_is_cancelled_into_a_503_and_the_connection_is_kept(alice, alice_api):
     require_postgresql()
     locked, release = threading.Event(), threading.Event()

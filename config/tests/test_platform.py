@@ -40,6 +40,7 @@ def test_healthz_reports_ok_after_a_database_round_trip(django_assert_max_num_qu
     assert response.json() == {"status": "ok"}
 
 
+@pytest.mark.slow  # a fresh process
 def test_healthz_is_503_when_the_database_is_down():
     script = (
         "import django; django.setup();"
@@ -335,6 +336,7 @@ def test_unknown_api_urls_and_wrong_methods_answer_json(alice_api):
         ({"PROD": "True", "SECRET_KEY": "k7#Qw9!zR2@xL5$mN8^pT3&vB6*yH1(cD4)fG0-jS_aE+uI=oP"}, "Production mode"),
     ],
 )
+@pytest.mark.slow  # a fresh process
 def test_the_server_says_at_start_up_which_mode_it_runs_in(env, line):
     result = subprocess.run(
         [sys.executable, "-c", "import config.wsgi"],
@@ -349,6 +351,7 @@ def test_the_server_says_at_start_up_which_mode_it_runs_in(env, line):
     assert line in result.stdout
 
 
+@pytest.mark.slow  # a fresh process
 def test_gunicorn_opens_no_shared_control_socket():
     result = subprocess.run(
         [

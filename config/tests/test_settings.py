@@ -6,6 +6,8 @@ import pytest
 
 from config.testing import STRONG_SECRET, manage
 
+pytestmark = pytest.mark.slow  # each test starts manage.py in a fresh process
+
 
 @pytest.mark.parametrize(
     ("env", "variable"),

@@ -67,6 +67,7 @@ def hung_llm(settings):
         yield
 
 
+@pytest.mark.slow  # waits out the request budget
 def test_a_hung_language_model_makes_add_item_a_502_within_the_request_budget(alice_api, hung_llm):
     response, elapsed = timed(lambda: alice_api.post("/api/agent/add-item", {"prompt": "a red kettle"}))
 
@@ -76,6 +77,7 @@ def test_a_hung_language_model_makes_add_item_a_502_within_the_request_budget(al
     assert OwnedItem.objects.count() == 0
 
 
+@pytest.mark.slow  # waits out the request budget
 def test_a_hung_language_model_stops_a_batch_at_the_request_budget(alice_api, hung_llm):
     response, elapsed = timed(lambda: alice_api.post("/api/agent/add-item-batch", {"prompts": BATCH}))
 
@@ -88,6 +90,7 @@ def test_a_hung_language_model_stops_a_batch_at_the_request_budget(alice_api, hu
     assert OwnedItem.objects.count() == 0
 
 
+@pytest.mark.slow  # waits out the request budget
 def test_a_hung_language_model_makes_min_search_a_502_within_the_request_budget(alice_api, hung_llm):
     response, elapsed = timed(lambda: alice_api.post("/api/query-agent", {"query": "Where is my passport?"}))
 
@@ -96,6 +99,7 @@ def test_a_hung_language_model_makes_min_search_a_502_within_the_request_budget(
     assert 2 <= elapsed < 3.5
 
 
+@pytest.mark.slow  # waits out the request budget
 def test_a_slow_language_model_cannot_stretch_the_tool_loop_past_the_request_budget(alice_api, settings):
     """Each call answers just inside its own timeout, but the loop of calls is cut at the request's budget."""
     settings.LLM_CALL_TIMEOUT_SECONDS = 1
@@ -123,6 +127,7 @@ def test_a_slow_language_model_cannot_stretch_the_tool_loop_past_the_request_bud
 
 
 # --- A hung MailerSend -----------------------------------------------------------------------------------------
+@pytest.mark.slow  # waits out the provider timeout
 def test_a_hung_mailersend_makes_send_test_email_a_502_within_its_timeout(alice_api, settings):
     settings.MAILERSEND_TIMEOUT_SECONDS = 1
     with (
@@ -142,6 +147,7 @@ def test_a_hung_mailersend_makes_send_test_email_a_502_within_its_timeout(alice_
 
 # --- The production numbers, through gunicorn ------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)  # gunicorn's workers read and write the test database
+@pytest.mark.slow  # gunicorn, production timeouts
 def test_through_gunicorn_hung_providers_answer_their_502_before_the_worker_timeout(alice, settings):
     """The attack that found the problem: each request used to end in gunicorn's HTML 500 or a dropped connection
     after about 30 s. Four workers take the four requests at once, so the test lasts one LLM budget."""

@@ -23,9 +23,10 @@ def send_checkup_reminders() -> dict[str, int]:
 
 
 def backfill_checkups() -> int:
+    from items.selectors import missing_default_checkups
     from items.services import CheckupService
 
-    missing = CheckupService.missing_default_checkups()
+    missing = missing_default_checkups()
     return CheckupService.create_missing_default_checkups([user for user, _ in missing])
 
 

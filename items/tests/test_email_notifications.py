@@ -441,6 +441,7 @@ def test_two_concurrent_runs_send_every_due_reminder_exactly_once(mailoutbox):
 
 
 # --- A run killed mid-send --------------------------------------------------------------------------
+@pytest.mark.slow  # manage.py in a fresh process
 def test_a_run_killed_while_sending_leaves_its_reminders_to_a_later_run(mailoutbox, transactional_db):
     """A real `run_email_notifications` process claims the reminders, the provider never answers, and the
     process is killed with SIGKILL (no exception handler runs). Nothing is lost: the checkups keep their old
@@ -496,6 +497,7 @@ SCALE_USERS = 2_000
 SCALE_QUERY_BUDGET = 60  # ~5 queries per 500-checkup batch (read, item counts, 2 claims, check) + 1
 
 
+@pytest.mark.slow  # 2000 users
 def test_2000_due_users_are_sent_in_a_bounded_number_of_queries(mailoutbox, django_assert_max_num_queries):
     old = timezone.now() - relativedelta(months=2)
     User.objects.bulk_create(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -189,6 +190,32 @@ def test_list_items_q_matches_name_case_insensitively(alice_api):
     assert response.status_code == 200
     assert sorted(entry["name"] for entry in response.json()) == ["SWEATER vest", "Wool Sweater"]
     assert response["X-Total-Count"] == "2"
+
+
+def test_list_items_q_matches_words_of_the_name_type_and_place_newest_first(alice):
+    with time_machine.travel(NOW, tick=False) as traveller:
+        api = api_for(alice)
+        garage = api.post("/api/locations", {"display_name": "Garage"}).json()
+        for name, item_type, place in [
+            ("Hammer", "Tools_Equipment", None),
+            ("Bike", "Vehicles", garage["id"]),
+            ("Café Table", "Furniture_Appliances", None),
+            ("Garage Remote", "Technology", None),
+        ]:
+            create_item(api, name=name, item_type=item_type, current_location_id=place)
+            traveller.shift(timedelta(seconds=1))
+
+    def names(query: str) -> list[str]:
+        response = api_for(alice).get(f"/api/items?{urlencode({'q': query})}")
+        assert response.status_code == 200, response.content
+        assert response["X-Total-Count"] == str(len(response.json()))
+        return [entry["name"] for entry in response.json()]
+
+    assert names("garage") == ["Garage Remote", "Bike"]  # newest first, the bike found by its place
+    assert names("tools") == ["Hammer"]  # the type's label
+    assert names("CAFE tab") == ["Café Table"]  # any case, accents, word starts
+    assert names("able") == []  # inside a word is not a match
+    assert names("?!") == []  # no words
 
 
 def test_list_items_combines_filters(alice_api):

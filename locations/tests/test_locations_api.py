@@ -706,6 +706,15 @@ def test_search_matches_a_display_name_that_is_not_in_the_path(alice_api):
     assert [row["full_path"] for row in search(alice_api, "kid's")] == ["kids-room"]
 
 
+def test_search_words_must_start_words_of_the_path_in_any_order_case_or_accents(alice_api, home):
+    create_location(alice_api, "Étagère", create_location(alice_api, "Cellar"))
+
+    assert [row["full_path"] for row in search(alice_api, "room liv")] == ["home/living-room"]
+    assert [row["full_path"] for row in search(alice_api, "ETAGERE")] == ["cellar/étagère"]
+    assert search(alice_api, "ving") == []  # inside a word is not a match
+    assert search(alice_api, "?!") == []  # no words
+
+
 def test_search_with_no_match_returns_an_empty_list(alice_api, home):
     assert search(alice_api, "basement") == []
 

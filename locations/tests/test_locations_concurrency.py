@@ -18,7 +18,7 @@ from config.testing import ITEM_PAYLOAD, ApiClient, api_for, create_location, ru
 from items.models import OwnedItem
 from locations.models import Location
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # threads racing on transactions
 
 ROUNDS = 20
 LOST_RACE = {400, 409}

@@ -274,21 +274,25 @@ def email_backend_in_fresh_process(**env_changes: str | None) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow  # a fresh process
 def test_without_mailersend_api_key_settings_use_the_console_backend():
     assert email_backend_in_fresh_process() == "django.core.mail.backends.console.EmailBackend"
 
 
 @pytest.mark.parametrize("blank", ["", "   "])
+@pytest.mark.slow  # a fresh process
 def test_blank_mailersend_api_key_does_not_select_mailersend(blank):
     assert email_backend_in_fresh_process(MAILERSEND_API_KEY=blank) == "django.core.mail.backends.console.EmailBackend"
 
 
+@pytest.mark.slow  # a fresh process
 def test_without_mailersend_api_key_the_configured_django_backend_is_used():
     backend = email_backend_in_fresh_process(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend")
 
     assert backend == "django.core.mail.backends.filebased.EmailBackend"
 
 
+@pytest.mark.slow  # a fresh process
 def test_with_mailersend_api_key_settings_use_the_mailersend_backend_even_over_email_backend():
     backend = email_backend_in_fresh_process(
         MAILERSEND_API_KEY="mlsn.test", EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend"

@@ -103,6 +103,7 @@ def test_the_101st_request_in_a_window_is_429(backend):
 
 
 @override_settings(RATE_LIMIT_REQUESTS=3, RATE_LIMIT_WINDOW_SECONDS=2)
+@pytest.mark.slow  # sleeps into the next window
 def test_the_window_resets(backend):
     api = ApiClient(issue_dev_token(unique_user()))
     fresh_window(2, needed=1.5)
@@ -206,6 +207,7 @@ def test_a_failing_upstash_lets_requests_through(caplog):
 
 
 @needs_redis
+@pytest.mark.slow  # waits out the backend timeout
 def test_a_hanging_upstash_delays_a_request_by_about_a_second_at_most():
     api = ApiClient(issue_dev_token(unique_user()))
     with upstash() as bridge:
@@ -220,6 +222,7 @@ def test_a_hanging_upstash_delays_a_request_by_about_a_second_at_most():
 
 
 @needs_redis
+@pytest.mark.slow  # waits out the backend timeout
 def test_after_a_failure_the_limiter_is_skipped_for_a_while(caplog):
     """The circuit breaker: a hanging backend costs one bounded call, then requests skip it entirely."""
     api = ApiClient(issue_dev_token(unique_user()))
@@ -240,6 +243,7 @@ def test_after_a_failure_the_limiter_is_skipped_for_a_while(caplog):
 
 
 @needs_redis
+@pytest.mark.slow  # sleeps out the breaker
 def test_the_breaker_closes_after_its_pause(monkeypatch):
     monkeypatch.setattr(ratelimit, "BREAKER_OPEN_SECONDS", 2)
     api = ApiClient(issue_dev_token(unique_user()))
@@ -262,6 +266,7 @@ def test_an_unreachable_redis_lets_requests_through_quickly():
     assert time.monotonic() - started < 2.0
 
 
+@pytest.mark.slow  # pytest in a fresh process
 def test_the_redis_tests_use_the_redis_named_by_test_redis_url():
     """Runs sharing a host each point TEST_REDIS_URL at their own Redis database (.ci/run: CI_REDIS_URL)."""
     nowhere = "redis://127.0.0.1:1/0"
@@ -288,6 +293,7 @@ def test_upstash_bridge_rejects_a_wrong_token():
 
 @needs_redis
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow  # gunicorn with four workers
 def test_limit_is_exact_across_four_gunicorn_workers():
     """150 concurrent requests from one user to 4 worker processes sharing Redis: exactly 100 pass."""
     port = free_port()

@@ -500,7 +500,52 @@ def test_locations_deeper_than_the_tree_allows_are_refused(bob: User, bob_api: A
     locations = [{"display_name": path.rpartition("/")[2], "full_path": path} for path in paths]
     response = import_json(bob_api, document([], locations))
     assert response.status_code == 400
-    assert response.json()["detail"] == "locations[10].full_path: locations can be nested at most 10 levels deep"
+    assert response.json()["detail"] == "locations[10].full_path: Locations can be nested at most 10 levels deep"
+    assert not Location.objects.filter(user=bob).exists()
+
+
+def test_the_import_refuses_a_location_too_deep_in_the_words_of_the_location_routes(alice_api, bob_api) -> None:
+    parent = None
+    for level in range(10):
+        parent = create_location(alice_api, f"l{level}", parent)
+    refused = alice_api.post("/api/locations", {"display_name": "l10", "parent_id": parent["id"]})
+    place = {"display_name": "l10", "full_path": f"{parent['full_path']}/l10"}
+
+    response = import_json(alice_api, document([], [place]))
+
+    assert refused.status_code == response.status_code == 400
+    assert response.json()["detail"] == f"locations[0].full_path: {refused.json()['detail']}"
+
+
+# Six of these letters slugify to a 100-character segment (the column's size): five segments make a 504-character
+# path from a short CSV cell.
+LONG_SEGMENT = "\ufdfa" * 6
+
+
+def test_the_import_refuses_a_path_too_long_in_the_words_of_the_location_routes(alice_api, bob: User, bob_api) -> None:
+    parent = None
+    for _level in range(4):
+        parent = create_location(alice_api, LONG_SEGMENT, parent)
+    refused = alice_api.post("/api/locations", {"display_name": LONG_SEGMENT, "parent_id": parent["id"]})
+    cell = " / ".join([LONG_SEGMENT] * 5)
+    text = f"{CSV_HEADER}\n,Vase,🏺,Decor_Art,Keep,2020-01-01T00:00:00Z,2024-01-01T00:00:00Z,12,{cell},\n"
+
+    response = import_csv(bob_api, text, "/api/import?format=csv")
+
+    assert refused.status_code == response.status_code == 400
+    assert refused.json()["detail"] == "A location path can be at most 500 characters long"
+    assert response.json()["detail"] == f"row 2: location_path: {refused.json()['detail']}"
+    assert not Location.objects.filter(user=bob).exists()
+
+
+def test_a_csv_segment_is_held_to_the_location_name_rule(bob: User, bob_api: ApiClient) -> None:
+    refused = bob_api.post("/api/locations", {"display_name": "x" * 101})
+    text = f"{CSV_HEADER}\n,Vase,🏺,Decor_Art,Keep,2020-01-01T00:00:00Z,2024-01-01T00:00:00Z,12,home/{'x' * 101},\n"
+
+    response = import_csv(bob_api, text, "/api/import?format=csv")
+
+    assert refused.json()["detail"] == "display_name: String should have at most 100 characters"
+    assert response.json()["detail"] == "row 2: location_path: segment 2: String should have at most 100 characters"
     assert not Location.objects.filter(user=bob).exists()
 
 
@@ -601,9 +646,24 @@ def test_an_import_over_the_location_limit_writes_nothing(alice: User, alice_api
     places = [{"display_name": name, "full_path": f"home/{name}"} for name in ("a", "b", "c")]
     response = import_json(alice_api, document([item_row()], places))
     assert response.status_code == 400
-    assert response.json()["detail"].startswith("Cannot add 3 location(s). You have 1/3 locations.")
+    assert response.json()["detail"] == "Cannot add 3 locations. You have 1/3 locations."
     assert Location.objects.filter(user=alice).count() == 1
     assert not OwnedItem.objects.filter(user=alice).exists()
+
+
+def test_the_import_refuses_a_location_over_the_limit_in_the_words_of_the_location_routes(
+    alice: User, alice_api: ApiClient, settings
+) -> None:
+    settings.MAX_LOCATIONS_PER_USER = 1
+    create_location(alice_api, "Home")
+    refused = alice_api.post("/api/locations", {"display_name": "Garage"})
+
+    response = import_json(alice_api, document([], [{"display_name": "Garage", "full_path": "garage"}]))
+
+    assert refused.json()["detail"] == "Cannot add a location. You have 1/1 locations."
+    assert response.status_code == 400
+    assert response.json()["detail"] == refused.json()["detail"]
+    assert Location.objects.filter(user=alice).count() == 1
 
 
 def test_admins_have_no_item_limit(admin: User, admin_api: ApiClient) -> None:

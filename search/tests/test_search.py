@@ -1,7 +1,10 @@
 """Search over the caller's items and places: GET /api/items/search, GET /api/search, GET /api/items with
-include_sublocations, POST /api/sync-my-data. The same results on SQLite and PostgreSQL."""
+include_sublocations, POST /api/sync-my-data. The same results on SQLite and PostgreSQL, and the same
+matches from every search-like route (GET /api/items?q=, GET /api/locations/search)."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import pytest
 
@@ -197,4 +200,42 @@ def test_every_place_in_a_moved_or_renamed_subtree_keeps_its_folded_path(alice, 
     assert item_names(alice_api.get("/api/items/search?q=etagere")) == []
     assert [row["full_path"] for row in alice_api.get("/api/search?q=chateau etagere").json()["locations"]] == [
         "garage/château/chambre-damis/étagère-2"
+    ]
+
+
+# Whole words, word starts, several words, any case or accents, a type label, a place, a word inside a word, no words.
+AGREEING_QUERIES = ["garage", "rain jack", "CAFE", "tools", "shelf garage", "étagère", "ain", "arage", "?!"]
+
+
+@pytest.mark.parametrize("query", AGREEING_QUERIES)
+def test_every_search_like_route_finds_the_same_things(alice, alice_api, query):
+    shelf = place(alice, "Home", "Garage", "Étagère")
+    make_item(alice, "Red Rain Jacket", item_type=ItemType.CLOTHING_ACCESSORIES, current_location=shelf)
+    make_item(alice, "Café Table", item_type=ItemType.FURNITURE_APPLIANCES)
+    make_item(alice, "Hammer", item_type=ItemType.TOOLS_EQUIPMENT, current_location=place(alice, "Home", "Garage"))
+    make_item(alice, "Garage Remote", item_type=ItemType.TECHNOLOGY, current_location=place(alice, "Home"))
+    make_item(alice, "Drainpipe")
+    params = urlencode({"q": query})
+
+    listed = alice_api.get(f"/api/items?{params}")
+    searched = alice_api.get(f"/api/items/search?{params}")
+    everything = alice_api.get(f"/api/search?{params}&limit=50")
+    places = alice_api.get(f"/api/locations/search?{params}")
+
+    assert sorted(item_names(listed)) == sorted(item_names(searched)) == sorted(item_names(everything))
+    assert [row["full_path"] for row in places.json()] == sorted(
+        row["full_path"] for row in everything.json()["locations"]
+    )
+
+
+def test_the_routes_agree_on_what_they_find_for_a_known_query(alice, alice_api):
+    make_item(alice, "Cordless Drill", current_location=place(alice, "Home", "Garage", "Workbench"))
+    make_item(alice, "Garage Remote")
+    make_item(alice, "Drill Bits")
+
+    assert sorted(item_names(alice_api.get("/api/items?q=garage"))) == ["Cordless Drill", "Garage Remote"]
+    assert item_names(alice_api.get("/api/items/search?q=garage")) == ["Garage Remote", "Cordless Drill"]
+    assert [row["full_path"] for row in alice_api.get("/api/locations/search?q=garage").json()] == [
+        "home/garage",
+        "home/garage/workbench",
     ]

@@ -25,7 +25,7 @@ from config.api import api
 from config.testing import api_for, create_item, create_location, make_user, run_together
 from items.models import Checkup, OwnedItem
 from locations.models import Location
-from users import webhooks
+from users import services
 from users.models import User, WebhookDelivery
 
 pytestmark = pytest.mark.django_db
@@ -492,7 +492,7 @@ def test_identical_creations_at_the_same_moment_make_one_user(settings):
 
 # --- Pruning --------------------------------------------------------------------------------------
 def test_old_delivery_ids_are_pruned_a_bounded_batch_at_a_time():
-    long_ago = timezone.now() - webhooks.DELIVERY_RETENTION - timedelta(hours=1)
+    long_ago = timezone.now() - services.DELIVERY_RETENTION - timedelta(hours=1)
     recent = timezone.now() - timedelta(hours=1)
     WebhookDelivery.objects.bulk_create(
         [WebhookDelivery(svix_id=f"msg_old{n}", event_type="user.updated", received_at=long_ago) for n in range(150)]
@@ -501,9 +501,9 @@ def test_old_delivery_ids_are_pruned_a_bounded_batch_at_a_time():
 
     applied(deliver(event("user.created", clerk_user())), "user.created")
 
-    assert WebhookDelivery.objects.filter(received_at__lt=recent).count() == 150 - webhooks.PRUNE_BATCH
+    assert WebhookDelivery.objects.filter(received_at__lt=recent).count() == 150 - services.PRUNE_BATCH
     assert WebhookDelivery.objects.filter(svix_id="msg_recent").exists()
-    assert webhooks.prune_deliveries() == 50
+    assert services.prune_deliveries() == 50
     assert WebhookDelivery.objects.count() == 2
 
 

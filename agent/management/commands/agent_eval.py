@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -85,18 +87,17 @@ class Command(BaseCommand):
         return llm_parse
 
     def _questions(self, options: dict[str, Any]) -> None:
-        if options["parser"] == "rules":
-            from agent.questions import answer_question as answer
-        else:
+        from agent.questions import answer_question
+
+        answer: Callable[[Any, str], Any] = answer_question
+        if options["parser"] != "rules":
             from agent.graph import default_chat_model
             from agent.search_agent import llm_answer
 
             model = default_chat_model()
             if model is None:
                 raise CommandError("LLM answers need OPENAI_API_KEY")
-
-            def answer(user: Any, question: str) -> Any:
-                return llm_answer(user, question, model)
+            answer = functools.partial(llm_answer, chat_model=model)
 
         cases = question_eval.load_questions()
         if options["sets"]:

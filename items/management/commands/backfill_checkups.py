@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from items.selectors import missing_default_checkups
 from items.services import CheckupService
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="list what would be created; write nothing")
 
     def handle(self, *args, **options) -> None:
-        missing = CheckupService.missing_default_checkups()
+        missing = missing_default_checkups()
         for user, checkup_types in missing:
             if options["verbose"] or options["dry_run"]:
                 verb = "would create" if options["dry_run"] else "creating"
