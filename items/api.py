@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from items import selectors
@@ -43,10 +44,19 @@ def list_items(request: AuthenticatedRequest, filters: Query[ItemFilters]):
         location_id=filters.location_id,
         include_sublocations=filters.include_sublocations,
     )
-    page, total = selectors.item_page(items, limit=filters.limit, offset=filters.offset)
+    page, total, has_next = selectors.item_page(items, limit=filters.limit, offset=filters.offset)
     response = trusted(page)
     response["X-Total-Count"] = str(total)
+    if has_next:
+        response["Link"] = next_page_link(request, offset=filters.offset + filters.limit, limit=filters.limit)
     return response
+
+
+def next_page_link(request: HttpRequest, *, offset: int, limit: int) -> str:
+    """RFC 8288 `Link` to the next page: this request's URL and filters with the next offset."""
+    query = request.GET.copy()
+    query["offset"], query["limit"] = str(offset), str(limit)
+    return f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
 
 
 @router.post("/items", response=responses({201: ItemOut}, 400), summary="Create an item")

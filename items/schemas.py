@@ -113,6 +113,11 @@ class ItemOut(ItemFieldsOut):
     location_updated_at: datetime | None
 
 
+# GET /api/items pages: an account with up to PAGE_SIZE matching items gets them all in one answer.
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+
+
 class ItemFilters(Schema):
     status: ItemStatus | None = None
     item_type: ItemType | None = None
@@ -121,7 +126,12 @@ class ItemFilters(Schema):
     )
     location_id: UUID | None = Field(None, description="Items placed at this location")
     include_sublocations: bool = Field(False, description="With location_id: also items anywhere below it")
-    limit: int | None = Field(None, ge=1, le=100)
+    limit: int = Field(
+        PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f'Items per page (default {PAGE_SIZE}); a `Link: <...>; rel="next"` header names the next page',
+    )
     offset: int = Field(0, ge=0, le=1_000_000)
 
 

@@ -108,17 +108,16 @@ def item_json(item: OwnedItem) -> dict[str, Any]:
     return item_out({**fields, "location_path": item.location_path}, timezone.now())
 
 
-def item_page(items: QuerySet[OwnedItem], *, limit: int | None, offset: int) -> tuple[list[dict[str, Any]], int]:
-    """One page of items as JSON and the total without paging (one query without a limit, two with)."""
+def item_page(items: QuerySet[OwnedItem], *, limit: int | None, offset: int) -> tuple[list[dict[str, Any]], int, bool]:
+    """One page of items as JSON, the total without paging and whether a page follows. One query when the page
+    holds the last item (the total is then known), two when more follow or the page is past the end."""
     rows = items.values(*ITEM_COLUMNS, location_path=F("current_location__full_path"))
-    if limit is None and not offset:
-        page = list(rows)
-        total = len(page)
-    else:
-        total = items.count()
-        page = list(rows[offset : None if limit is None else offset + limit])
+    fetched = list(rows[offset:] if limit is None else rows[offset : offset + limit + 1])
+    has_next = limit is not None and len(fetched) > limit
+    page = fetched[:limit] if has_next else fetched
+    total = offset + len(page) if (page or not offset) and not has_next else items.count()
     now = timezone.now()
-    return [item_out(row, now) for row in page], total
+    return [item_out(row, now) for row in page], total, has_next
 
 
 def item_for_user(user: User, item_id: UUID) -> dict[str, Any]:

@@ -233,7 +233,7 @@ def test_cors_preflight_from_an_unlisted_origin_gets_no_cors_headers():
     assert not [name for name in response.headers if name.lower().startswith("access-control-")]
 
 
-def test_cors_answers_expose_the_count_and_rate_limit_headers(alice_api):
+def test_cors_answers_expose_the_count_link_and_rate_limit_headers(alice_api):
     response = alice_api.get("/api/items?limit=5", headers={"Origin": FRONTEND})
 
     assert response.status_code == 200
@@ -242,6 +242,7 @@ def test_cors_answers_expose_the_count_and_rate_limit_headers(alice_api):
     exposed = {name.strip().lower() for name in response["Access-Control-Expose-Headers"].split(",")}
     assert exposed == {
         "x-total-count",
+        "link",
         "x-ratelimit-limit",
         "x-ratelimit-remaining",
         "x-ratelimit-reset",

@@ -22,6 +22,7 @@ from config.testing import (
     assert_validation_error,
     create_item,
     item_payload,
+    make_items,
 )
 from items.models import ItemStatus, ItemType, OwnedItem
 
@@ -251,6 +252,46 @@ def test_list_items_limit_and_offset_page_through_with_the_full_total(alice):
         assert response["X-Total-Count"] == "5"
 
 
+def test_list_items_link_header_names_the_next_page_with_the_same_filters(alice):
+    with time_machine.travel(NOW, tick=False) as traveller:
+        api = api_for(alice)
+        for n in range(5):
+            create_item(api, name=f"Item {n}", status="Keep")
+            traveller.shift(timedelta(seconds=1))
+        create_item(api, name="Given", status="Give")
+
+        first = api.get("/api/items?status=Keep&limit=2")
+        pages = [first]
+        while "Link" in pages[-1]:
+            target, rel = pages[-1]["Link"].split("; ")
+            assert rel == 'rel="next"'
+            pages.append(api.get(target.strip("<>").removeprefix("http://testserver")))
+
+    assert first["Link"] == '<http://testserver/api/items?status=Keep&limit=2&offset=2>; rel="next"'
+    assert [[entry["name"] for entry in page.json()] for page in pages] == [
+        ["Item 4", "Item 3"],
+        ["Item 2", "Item 1"],
+        ["Item 0"],
+    ]
+    assert {page["X-Total-Count"] for page in pages} == {"5"}
+
+
+def test_list_items_default_page_is_100_items_and_the_last_page_needs_no_count(
+    admin, admin_api, django_assert_num_queries
+):
+    make_items(admin, 101)
+
+    default = admin_api.get("/api/items")
+    with django_assert_num_queries(2):  # the user, the page (which holds the last item: no count)
+        rest = admin_api.get("/api/items?offset=100")
+
+    assert len(default.json()) == 100
+    assert default["Link"].endswith('offset=100&limit=100>; rel="next"')
+    assert rest.json()[0]["id"] not in {entry["id"] for entry in default.json()}
+    assert len(rest.json()) == 1 and "Link" not in rest
+    assert default["X-Total-Count"] == rest["X-Total-Count"] == "101"
+
+
 def test_list_items_total_header_counts_the_filtered_items(alice_api):
     for n in range(3):
         create_item(alice_api, name=f"Kept {n}", status="Keep")
@@ -265,7 +306,7 @@ def test_list_items_total_header_counts_the_filtered_items(alice_api):
 @pytest.mark.parametrize(
     "query",
     [
-        "limit=101",
+        "limit=501",
         "limit=0",
         "limit=-1",
         "offset=-1",
