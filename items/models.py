@@ -182,6 +182,8 @@ class OwnedItem(models.Model):
             models.Index(fields=["user", "-created_at"], name="item_user_created_idx"),
             models.Index(fields=["user", "status"], name="item_user_status_idx"),
             models.Index(fields=["user", "item_type"], name="item_user_type_idx"),
+            # Per-place counts and "what is in this place" read one owner's items of one place.
+            models.Index(fields=["user", "current_location"], name="item_user_location_idx"),
         ]
         constraints = [
             models.CheckConstraint(

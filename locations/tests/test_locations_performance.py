@@ -5,6 +5,7 @@ nodes is complete and correctly nested."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -196,3 +197,35 @@ def test_tree_of_500_locations_is_complete_and_correctly_nested(admin, admin_api
     assert sum(1 for room in home["children"] if room["children"]) == 249
     assert home["item_count"] == 0
     assert sum(node["item_count"] for node in nodes) == OwnedItem.objects.filter(user=admin).count() == 510
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plan")
+def test_item_counts_per_place_read_only_the_owners_items_whatever_others_store(alice, bob, alice_api):
+    """The tree's per-place counts must not scan other people's items: with 20,000 of bob's items in the
+    table, the plan reaches alice's items through an index on their owner and never reads the whole table
+    (before, a LEFT JOIN on the location alone read the items of every place through current_location)."""
+    homes = furnished(alice, 5)
+    bobs = build_home(bob, 5)
+    make_items(bob, 20_000, current_location=lambda n: bobs[n % len(bobs)])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {OwnedItem._meta.db_table}")
+    with CaptureQueriesContext(connection) as queries:
+        tree = alice_api.get("/api/locations/tree")
+    assert tree.status_code == 200
+    counted = next(query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"].upper())
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {counted}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    table = OwnedItem._meta.db_table
+    assert f"Seq Scan on {table}" not in plan, plan
+    # Every read of the items table goes through an index whose condition starts with the owner.
+    item_index = rf"(?:Scan using \w+ on {table} \w+|Bitmap Index Scan on (?:{table}|item)_\w+)"
+    conditions = re.findall(rf"{item_index}.*\n(?:\s+Recheck Cond.*\n)?\s+Index Cond: \((\w+)", plan)
+    assert conditions, plan
+    assert set(conditions) == {"user_id"}, plan
+    assert (
+        sum(node["item_count"] for node in walk(tree.json()))
+        == OwnedItem.objects.filter(user=alice, current_location__in=homes).count()
+    )
