@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format bench profile
+.PHONY: run test test-fast lint format bench bench-growth profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py $(ARGS)
+	$(BIN)/python bench/growth.py $(GROWTH_ARGS)
+
+bench-growth: $(VENV)/.installed-dev
+	$(BIN)/python bench/growth.py $(GROWTH_ARGS)
 
 profile: $(VENV)/.installed-dev
 	$(BIN)/python bench/profile_api.py $(ARGS)

@@ -216,7 +216,7 @@ def kind_condition(reading: KindReading) -> Q:
             condition &= ~word_starts(kind.unless, "search_text")
         either |= condition
     for word in reading.narrowing:
-        either &= word_starts(NAME_STEMS.get(word, (word,)), "search_text", "current_location__search_text")
+        either &= word_starts(NAME_STEMS.get(word, (word,)), "full_search_text")
     return either
 
 

@@ -1,5 +1,6 @@
 """What the bench scripts share: Django set up for a measurement, a throwaway RS256 key standing in for
-Clerk's, the bench user and the household it is seeded with.
+Clerk's, the bench user and the household it is seeded with, and gunicorn started on a free port for the
+measurement (with the helpers to talk to it).
 
 Import this module before Django is set up, then call `setup_django()`; everything that needs models
 imports them inside the function.
@@ -7,8 +8,12 @@ imports them inside the function.
 
 from __future__ import annotations
 
+import http.client
 import logging
+import math
 import os
+import socket
+import subprocess
 import sys
 import time
 import uuid
@@ -23,6 +28,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 ROOT = Path(__file__).resolve().parent.parent
 _KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 TOKEN_LIFETIME_SECONDS = 3600
+WORKERS = 2
+REDIS_URL = "redis://127.0.0.1:6379/0"
+SERVER_START_SECONDS = 30
 
 # The household: 2 roots x (1 + 4 rooms x (1 + 5 shelves)) = 50 locations. "Living Room" has the word "room",
 # so a search for "room" finds both living rooms and their shelves ("Bedroom" only contains it).
@@ -134,8 +142,90 @@ def seed_household(user: Any) -> tuple[list[Any], list[Any]]:
             status=status,
             item_received_date=now - timedelta(days=90 * (index + 1)),
             last_used=now - timedelta(days=index),
-            current_location_id=first_shelves[index].pk if index < len(ITEMS) - UNPLACED_ITEMS else None,
+            current_location=first_shelves[index] if index < len(ITEMS) - UNPLACED_ITEMS else None,
         )
         for index, (name, item_type, status) in enumerate(ITEMS)
     ]
     return places, items
+
+
+# --- Server -------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def server_environment(use_redis: bool) -> dict[str, str]:
+    """The bench's own environment (same database, secret key, item limit) plus the server settings.
+
+    Unused limiter variables are set empty rather than removed, so a `.env` file cannot bring them back.
+    """
+    env = dict(os.environ)
+    env.update(
+        RATE_LIMIT_REQUESTS="100000000",
+        REDIS_URL=REDIS_URL if use_redis else "",
+        UPSTASH_REDIS_REST_URL="",
+        UPSTASH_REDIS_REST_TOKEN="",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def start_server(port: int, env: dict[str, str], log_file: Any) -> subprocess.Popen | None:
+    """Start gunicorn and wait for /healthz; None (with gunicorn stopped) when it does not answer."""
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),  # .venv/bin/gunicorn beside .venv/bin/python
+        "config.wsgi:application",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline and server.poll() is None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            if request(conn, "GET", "/healthz", {})[0] == 200:
+                return server
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.2)
+    stop_server(server)
+    return None
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def request(conn: http.client.HTTPConnection, method: str, path: str, headers: dict, body: str | None = None):
+    """Send one request and read the whole response: (status, body bytes)."""
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile; NaN when there are no values."""
+    if not sorted_values:
+        return math.nan
+    return sorted_values[max(0, math.ceil(fraction * len(sorted_values)) - 1)]

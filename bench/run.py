@@ -32,7 +32,6 @@ import math
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,7 +50,6 @@ import harness  # bench/harness.py, beside this script
 harness.setup_django(MAX_ITEMS_PER_USER="1000000")
 log = harness.log
 
-import redis  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -61,9 +59,6 @@ from locations.models import Location  # noqa: E402
 from minNow.text import matches_every_word  # noqa: E402
 
 CLERK_ID_PREFIX = "bench_run_"
-WORKERS = 2
-REDIS_URL = "redis://127.0.0.1:6379/0"
-SERVER_START_SECONDS = 30
 WARM_UP_REQUESTS = 10
 
 # (name, path, authenticated, budget: the least share of /healthz's throughput it must reach). `{item}` is the
@@ -81,72 +76,6 @@ GET_SCENARIOS = [
 ]
 CYCLE_SCENARIO = "POST + DELETE /api/items (cycles)"
 P99_BUDGET_MS = 50
-
-
-# --- Server -------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def redis_answers() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-def server_environment(use_redis: bool) -> dict[str, str]:
-    """The bench's own environment (same database, secret key, item limit) plus the server settings.
-
-    Unused limiter variables are set empty rather than removed, so a `.env` file cannot bring them back.
-    """
-    env = dict(os.environ)
-    env.update(
-        RATE_LIMIT_REQUESTS="100000000",
-        REDIS_URL=REDIS_URL if use_redis else "",
-        UPSTASH_REDIS_REST_URL="",
-        UPSTASH_REDIS_REST_TOKEN="",
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def start_server(port: int, env: dict[str, str], log_file) -> subprocess.Popen | None:
-    """Start gunicorn and wait for /healthz; None (with gunicorn stopped) when it does not answer."""
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),  # .venv/bin/gunicorn beside .venv/bin/python
-        "config.wsgi:application",
-        "--workers",
-        str(WORKERS),
-        "--bind",
-        f"127.0.0.1:{port}",
-    ]
-    server = subprocess.Popen(command, cwd=harness.ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline and server.poll() is None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            if request(conn, "GET", "/healthz", {})[0] == 200:
-                return server
-        except (OSError, http.client.HTTPException):
-            pass
-        finally:
-            conn.close()
-        time.sleep(0.2)
-    stop_server(server)
-    return None
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 # --- Measurements -------------------------------------------------------------------------------
@@ -212,20 +141,6 @@ def count_queries(token: str, item_id: str, shelf_id: str) -> dict[str, int]:
     return counts
 
 
-def request(conn: http.client.HTTPConnection, method: str, path: str, headers: dict, body: str | None = None):
-    """Send one request and read the whole response: (status, body bytes)."""
-    conn.request(method, path, body=body, headers=headers)
-    response = conn.getresponse()
-    return response.status, response.read()
-
-
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile; NaN when there are no values."""
-    if not sorted_values:
-        return math.nan
-    return sorted_values[max(0, math.ceil(fraction * len(sorted_values)) - 1)]
-
-
 def python_load(
     port: int, operation: Callable[[http.client.HTTPConnection], bool], connections: int, duration: float
 ) -> tuple[float, float, float, int]:
@@ -263,7 +178,12 @@ def python_load(
         thread.join()
     elapsed = time.perf_counter() - started
     values = sorted(value for per_thread in latencies for value in per_thread)
-    return len(values) / elapsed, percentile(values, 0.50) * 1000, percentile(values, 0.99) * 1000, sum(errors)
+    return (
+        len(values) / elapsed,
+        harness.percentile(values, 0.50) * 1000,
+        harness.percentile(values, 0.99) * 1000,
+        sum(errors),
+    )
 
 
 WRK_RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.MULTILINE)
@@ -302,7 +222,7 @@ def wrk_load(wrk: str, url: str, headers: dict, connections: int, duration: int)
 
 def get_operation(path: str, headers: dict) -> Callable[[http.client.HTTPConnection], bool]:
     def operation(conn: http.client.HTTPConnection) -> bool:
-        status, _ = request(conn, "GET", path, headers)
+        status, _ = harness.request(conn, "GET", path, headers)
         return 200 <= status < 300
 
     return operation
@@ -324,10 +244,10 @@ def cycle_operation(auth: dict, location_id: str) -> Callable[[http.client.HTTPC
                 "current_location_id": location_id,
             }
         )
-        status, data = request(conn, "POST", "/api/items", json_headers, body)
+        status, data = harness.request(conn, "POST", "/api/items", json_headers, body)
         if status != 201:
             return False
-        status, _ = request(conn, "DELETE", f"/api/items/{json.loads(data)['id']}", auth)
+        status, _ = harness.request(conn, "DELETE", f"/api/items/{json.loads(data)['id']}", auth)
         return 200 <= status < 300
 
     return operation
@@ -463,16 +383,16 @@ def main() -> int:
         search_hits = Location.objects.filter(user=user).filter(matches_every_word("room", "search_text")).count()
         database = f"{connection.vendor} ({Path(str(connection.settings_dict['NAME'])).name})"
         connection.close()  # the server has its own connections; keep none open while it runs
-        use_redis = redis_answers()
+        use_redis = harness.redis_answers()
         # gunicorn reads ./gunicorn.conf.py by default, as in production; say whether there is one.
         config = "gunicorn.conf.py" if (harness.ROOT / "gunicorn.conf.py").exists() else "no config file"
-        port = free_port()
+        port = harness.free_port()
         with tempfile.TemporaryFile(mode="w+") as server_log:
             log(f"starting gunicorn on 127.0.0.1:{port} ...")
-            server = start_server(port, server_environment(use_redis), server_log)
+            server = harness.start_server(port, harness.server_environment(use_redis), server_log)
             if server is None:
                 server_log.seek(0)
-                log(f"gunicorn did not answer /healthz within {SERVER_START_SECONDS} s; its output:")
+                log(f"gunicorn did not answer /healthz within {harness.SERVER_START_SECONDS} s; its output:")
                 log(server_log.read()[-4000:])
                 return 1
             try:
@@ -481,7 +401,7 @@ def main() -> int:
                     log(f"run {index + 1} of {args.runs}")
                     runs.append(measure(server, port, token, item_id, shelf_id, args))
             finally:
-                stop_server(server)
+                harness.stop_server(server)
             results = median_results(runs, queries)
             if any(r.errors for r in results):
                 server_log.seek(0)
@@ -492,7 +412,7 @@ def main() -> int:
 
     header = (
         f"database: {database}, rate limit backend: {'redis' if use_redis else 'memory'}, "
-        f"gunicorn: {WORKERS} workers, {config}; connections: {args.connections}, duration: {args.duration} s "
+        f"gunicorn: {harness.WORKERS} workers, {config}; connections: {args.connections}, duration: {args.duration} s "
         f"per scenario; seeded {items} items, {locations} locations; q=room matches {search_hits}"
     )
     print_report(results, header, runs)

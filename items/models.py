@@ -6,12 +6,14 @@ import calendar
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from minNow.text import SearchTextField
@@ -157,6 +159,18 @@ def badge_progress(tiers: tuple[BadgeTier, ...], *, item_type: str, value: int, 
     ]
 
 
+def unplace(collector: Collector, field: models.Field, sub_objs: Any, using: str) -> None:
+    """What deleting a place does to the items in it: they have no place any more, and their full search
+    text is their own again (Django's SET_NULL, plus the text)."""
+    # The text first: the updates run in this order, and the second no longer finds rows by their place.
+    text = cast(models.Field, field.model._meta.get_field("full_search_text"))
+    collector.add_field_update(text, F("search_text"), sub_objs)
+    collector.add_field_update(field, None, sub_objs)
+
+
+unplace.lazy_sub_objs = True  # type: ignore[attr-defined]  # Django's marker: sub_objs may stay a queryset
+
+
 class OwnedItem(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="items")
@@ -168,11 +182,15 @@ class OwnedItem(models.Model):
     last_used = models.DateTimeField()
     ownership_duration_goal_months = models.PositiveIntegerField(default=12)
     current_location = models.ForeignKey(
-        "locations.Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+        "locations.Location", null=True, blank=True, on_delete=unplace, related_name="items"
     )
     location_updated_at = models.DateTimeField(null=True, blank=True)
     # Folded name and type label (minNow/text.py), kept by every save and bulk_create.
     search_text = SearchTextField()
+    # The same followed by the place's folded path: what a search matches, in one indexed column of the
+    # item's own row. Kept by every save and bulk_create, and by a place's move or rename
+    # (Location.save), its deletion (`unplace`) and `refresh_place_text`.
+    full_search_text = SearchTextField(max_length=1500, source="full_search_source")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -198,8 +216,14 @@ class OwnedItem(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("update_fields") is not None and {"name", "item_type"} & set(kwargs["update_fields"]):
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            fields = set(fields)
+            if {"name", "item_type"} & fields:
+                fields |= {"search_text", "full_search_text"}
+            if {"current_location", "current_location_id"} & fields:
+                fields.add("full_search_text")
+            kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -213,6 +237,12 @@ class OwnedItem(models.Model):
 
     def search_source(self) -> str:
         return f"{self.name} {ItemType(self.item_type).label if self.item_type in ItemType.values else ''}"
+
+    def full_search_source(self) -> str:
+        """The item's own text and its place's path. A place that is not loaded is read (one query): writes
+        that place many items pass the place objects, or refresh the text in bulk (`refresh_place_text`)."""
+        place = self.current_location if self.current_location_id else None
+        return f"{self.search_source()} {place.full_path}" if place is not None else self.search_source()
 
     @property
     def location_path(self) -> str | None:

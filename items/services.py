@@ -89,7 +89,13 @@ class ItemService:
         with transaction.atomic():
             if changes.get("current_location_id"):
                 lock_user(user)  # placing an item is a location write: it queues behind a delete of that place
-            item = OwnedItem.objects.select_for_update().filter(user=user, pk=item_id).first()
+            # The place comes along (unlocked) for the item's full search text and its JSON.
+            item = (
+                OwnedItem.objects.select_for_update(of=("self",))
+                .select_related("current_location")
+                .filter(user=user, pk=item_id)
+                .first()
+            )
             if item is None:
                 raise NotFound("Item not found")
             if "current_location_id" in changes:

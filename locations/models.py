@@ -8,8 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import CharField, F, Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -116,6 +116,13 @@ class Location(models.Model):
                     ),
                     updated_at=timezone.now(),
                 )
+                subtree = Location.objects.filter(user_id=self.user_id, full_path__startswith=f"{self.full_path}/")
+                refresh_place_text(
+                    Location.items.field.model._default_manager.filter(
+                        Q(current_location_id=self.pk) | Q(current_location__in=subtree.values("pk")),
+                        user_id=self.user_id,
+                    )
+                )
         self._stored = (self.full_path, self.level)
 
     def clean(self) -> None:
@@ -135,3 +142,12 @@ class Location(models.Model):
         location = super().from_db(db, field_names, values)
         location._stored = (location.__dict__.get("full_path"), location.__dict__.get("level"))
         return location
+
+
+def refresh_place_text(items: QuerySet[Any]) -> int:
+    """Set the full search text of `items` (OwnedItem rows) to their own search text followed by their
+    place's, in one UPDATE; for writes that place or move many items at once. Returns the rows updated."""
+    place_text = Location.objects.filter(pk=OuterRef("current_location_id")).values("search_text")[:1]
+    return items.update(
+        full_search_text=Concat(F("search_text"), Coalesce(Subquery(place_text), Value("")), output_field=CharField())
+    )

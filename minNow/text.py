@@ -62,17 +62,24 @@ def indexed(text: str) -> str:
 
 
 class SearchTextField(models.CharField):
-    """A folded copy of what the model instance is found by, recomputed from `instance.search_source()`
-    whenever the instance is saved or bulk-created."""
+    """A folded copy of what the model instance is found by, recomputed from the instance's `source` method
+    (`search_source()` unless named otherwise) whenever the instance is saved or bulk-created."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, source: str = "search_source", **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 600)
         kwargs.setdefault("default", "")
         kwargs.setdefault("editable", False)
+        self.source = source
         super().__init__(*args, **kwargs)
 
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if self.source != "search_source":
+            kwargs["source"] = self.source
+        return name, path, args, kwargs
+
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
-        source = getattr(model_instance, "search_source", None)
+        source = getattr(model_instance, self.source, None)
         if source is None:  # a migration's historical model: it sets the value itself
             return getattr(model_instance, self.attname)
         value = indexed(source())[: self.max_length]
@@ -80,11 +87,11 @@ class SearchTextField(models.CharField):
         return value
 
 
-def trigram_index(table: str, name: str) -> tuple[str, str]:
-    """SQL creating and dropping a pg_trgm GIN index on `table.search_text` (it serves LIKE '%...%')."""
+def trigram_index(table: str, name: str, *, column: str = "search_text") -> tuple[str, str]:
+    """SQL creating and dropping a pg_trgm GIN index on `table.column` (it serves LIKE '%...%')."""
     return (
         f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX IF NOT EXISTS {name} ON {table} "
-        f"USING gin (search_text gin_trgm_ops)",
+        f"USING gin ({column} gin_trgm_ops)",
         f"DROP INDEX IF EXISTS {name}",
     )
 

@@ -473,6 +473,8 @@ def _plan_items(user: User, rows: list[_Row], paths: dict[str, uuid.UUID]) -> tu
             skipped += 1
             continue
         location_id = paths[row.location_key] if row.location_key else None
+        # The place as far as the item's full search text needs it (its path), without reading it again.
+        place = Location(id=location_id, user=user, full_path=row.location_key) if row.location_key else None
         items.append(
             OwnedItem(
                 id=derived[item.id] if item.id else uuid.uuid4(),
@@ -484,7 +486,7 @@ def _plan_items(user: User, rows: list[_Row], paths: dict[str, uuid.UUID]) -> tu
                 item_received_date=item.item_received_date,
                 last_used=item.last_used,
                 ownership_duration_goal_months=item.ownership_duration_goal_months,
-                current_location_id=location_id,
+                current_location=place,
                 location_updated_at=item.location_updated_at or (now if location_id else None),
             )
         )

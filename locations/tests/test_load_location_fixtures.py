@@ -66,6 +66,7 @@ def test_load_creates_a_multi_level_home_and_places_items_by_type(alice, alices_
     for item in OwnedItem.objects.filter(user=alice):
         assert item.current_location.user_id == alice.pk
         assert item.location_updated_at == LOADED_AT
+        assert item.full_search_text == item.search_text + item.current_location.search_text  # found by place
 
 
 def test_loaded_locations_form_a_consistent_tree(alice):
@@ -161,6 +162,8 @@ def test_load_with_clear_recreates_every_location_with_new_ids_and_the_same_path
     assert not set(after.values()) & set(before.values())
     assert output.strip() == f"alice@example.com: {len(fixture_paths)} location(s) created, 3 item(s) placed"
     assert placements(alice) == EXPECTED_PLACES
+    for item in OwnedItem.objects.filter(user=alice).select_related("current_location"):
+        assert item.full_search_text == item.search_text + item.current_location.search_text
     assert set(OwnedItem.objects.filter(user=alice).values_list("current_location_id", flat=True)) <= set(
         after.values()
     )

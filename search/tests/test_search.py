@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from config.testing import make_item, make_items
+from config.testing import item_payload, make_item, make_items
 from items.models import ItemStatus, ItemType, OwnedItem
 from locations.models import Location
 from locations.services import LocationService
@@ -166,7 +166,7 @@ def test_query_counts_do_not_grow_with_the_data(alice, alice_api, count, django_
 def test_sync_my_data_reindexes_the_callers_rows_only(alice, bob, alice_api):
     make_item(alice, "Kettle", current_location=place(alice, "Kitchen"))
     make_item(bob, "Toaster")
-    OwnedItem.objects.filter(user=alice).update(search_text="")  # written around the model
+    OwnedItem.objects.filter(user=alice).update(search_text="", full_search_text="")  # written around the model
     Location.objects.filter(user=alice).update(search_text="")
 
     response = alice_api.post("/api/sync-my-data")
@@ -176,6 +176,7 @@ def test_sync_my_data_reindexes_the_callers_rows_only(alice, bob, alice_api):
     assert body["success"] is True and (body["items"], body["locations"]) == (1, 1)
     assert isinstance(body["message"], str)
     assert item_names(alice_api.get("/api/items/search?q=kitchen")) == ["Kettle"]
+    assert_full_text_current(alice)
     assert OwnedItem.objects.get(user=bob).search_text == " toaster other"
 
 
@@ -239,3 +240,54 @@ def test_the_routes_agree_on_what_they_find_for_a_known_query(alice, alice_api):
         "home/garage",
         "home/garage/workbench",
     ]
+
+
+def assert_full_text_current(user) -> None:
+    """Every item's full search text is its own folded text followed by its place's folded path."""
+    rows = OwnedItem.objects.filter(user=user).select_related("current_location")
+    assert rows.exists()
+    for item in rows:
+        path = item.current_location.full_path if item.current_location else ""
+        assert item.search_text == indexed(item.search_source())
+        assert item.full_search_text == item.search_text + indexed(path), item.name
+
+
+def test_the_full_search_text_follows_every_write_that_places_renames_or_moves(alice, bob, alice_api):
+    """The place's words live on each item's row (so one indexed column answers a search): every write that
+    changes a name, a place or a place's path keeps them current, through the API and around it."""
+    box = place(alice, "Attic", "Box")
+    created = alice_api.post("/api/items", item_payload(name="Photo Album", current_location_id=str(box.id)))
+    assert created.status_code == 201, created.content
+    item_id = created.json()["id"]
+    make_items(alice, ["Spare Fuse"], current_location=box)
+    place(bob, "Attic", "Box")
+    assert_full_text_current(alice)
+
+    alice_api.put(f"/api/locations/{box.parent_id}", {"display_name": "Loft"})  # a rename moves the subtree
+    assert_full_text_current(alice)
+    garage = place(alice, "Garage")
+    alice_api.put(f"/api/locations/{box.id}/move", {"parent_id": str(garage.id)})
+    assert_full_text_current(alice)
+    alice_api.put(f"/api/items/{item_id}", {"name": "Wedding Album", "current_location_id": str(garage.id)})
+    assert_full_text_current(alice)
+    alice_api.put(f"/api/items/{item_id}", {"item_type": ItemType.BOOKS_MEDIA})
+    assert_full_text_current(alice)
+
+    imported = alice_api.post(
+        "/api/import",
+        {
+            "version": 1,
+            "locations": [{"full_path": "shed", "display_name": "Shed"}],
+            "items": [item_payload(name="Rake", item_type=ItemType.TOOLS_EQUIPMENT, location_path="shed")],
+        },
+    )
+    assert imported.status_code == 200, imported.content
+    assert_full_text_current(alice)
+
+    Location.objects.get(user=alice, full_path="shed").delete()  # around the API (admin, shell): items lose it
+    assert OwnedItem.objects.get(user=alice, name="Rake").full_search_text == indexed("Rake Tools & Equipment")
+    assert_full_text_current(alice)
+    assert item_names(alice_api.get("/api/items?q=shed")) == []
+    assert item_names(alice_api.get("/api/items?q=garage box")) == ["Spare Fuse"]
+    assert OwnedItem.objects.get(pk=item_id).full_search_text.endswith(" garage")
+    assert not OwnedItem.objects.filter(user=bob).exists()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from locations.models import Location, location_slug
@@ -66,7 +68,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user with email {options['user_email']}")
         with transaction.atomic():
             if options["clear"]:
-                user.items.update(current_location=None, location_updated_at=None)
+                user.items.update(current_location=None, location_updated_at=None, full_search_text=F("search_text"))
                 Location.objects.filter(user=user).delete()
             created = self._load_home(user)
             placed = self._place_items(user)
@@ -91,7 +93,10 @@ class Command(BaseCommand):
         placed = 0
         for item_type, path in PLACEMENT.items():
             if path in locations:
+                place = locations[path]
                 placed += user.items.filter(item_type=item_type, current_location__isnull=True).update(
-                    current_location=locations[path], location_updated_at=timezone.now()
+                    current_location=place,
+                    location_updated_at=timezone.now(),
+                    full_search_text=Concat(F("search_text"), Value(place.search_text), output_field=CharField()),
                 )
         return placed
