@@ -142,7 +142,7 @@ def seed_household(user: Any) -> tuple[list[Any], list[Any]]:
             status=status,
             item_received_date=now - timedelta(days=90 * (index + 1)),
             last_used=now - timedelta(days=index),
-            current_location=first_shelves[index] if index < len(ITEMS) - UNPLACED_ITEMS else None,
+            current_location_id=first_shelves[index].pk if index < len(ITEMS) - UNPLACED_ITEMS else None,
         )
         for index, (name, item_type, status) in enumerate(ITEMS)
     ]

@@ -160,6 +160,9 @@ TEMPLATES = [
 # docs/design.md ("Faults cost a bounded time") has these numbers as a table with the worst case per request;
 # config/tests/test_time_budget.py checks that the worst case stays under the worker timeout. Seconds throughout.
 DATABASE_CONNECT_TIMEOUT = 5  # opening a connection (libpq connect_timeout)
+# A kept PostgreSQL connection is checked (a round trip) before a request uses it only when it has been idle
+# this long: one that answered a moment ago almost surely still does (config/postgresql/base.py).
+DATABASE_HEALTH_CHECK_IDLE_SECONDS = env_int("DATABASE_HEALTH_CHECK_IDLE_SECONDS", 5, maximum=3600)
 # Each statement, cancelled by the server (statement_timeout; 0: none, e.g. for a long migration)...
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 3, maximum=86_400)
 # ...and, one second later, given up by the client when the server (or a proxy in front of it) stays silent.

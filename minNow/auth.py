@@ -7,6 +7,7 @@ import functools
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -120,14 +121,41 @@ def _clerk_keys() -> _PemKey | _JwksKeys:
 def _reset_caches(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith("CLERK_"):
         _clerk_keys.cache_clear()
+    _verified.clear()  # what verifies may have changed (keys, issuer, parties, DEBUG for dev tokens)
 
 
 setting_changed.connect(_reset_caches)
 
 
 # --- Token verification ---------------------------------------------------------------------------
+VERIFIED_TOKENS_KEPT = 4096
+# Tokens this process verified, with their claims, until they expire: the app sends the same session token
+# with every request for its lifetime (about a minute at Clerk), and checking its RS256 signature again
+# cost a tenth of a small request.
+_verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_verified_lock = threading.Lock()
+
+
 def verify_token(token: str) -> dict[str, Any]:
-    """Claims of a valid token, or TokenError."""
+    """Claims of a valid token, or TokenError. A token verified before is taken from this process's memory
+    while it has not expired."""
+    with _verified_lock:
+        claims = _verified.get(token)
+        if claims is not None:
+            if time.time() < claims["exp"] + LEEWAY_SECONDS:  # as PyJWT judges expiry
+                _verified.move_to_end(token)
+                return claims
+            del _verified[token]
+    claims = _verify(token)
+    if isinstance(claims.get("exp"), int | float):
+        with _verified_lock:
+            _verified[token] = claims
+            while len(_verified) > VERIFIED_TOKENS_KEPT:
+                _verified.popitem(last=False)
+    return claims
+
+
+def _verify(token: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:

@@ -1,4 +1,9 @@
-"""Fixed-window rate limiting for /api/: Upstash, Redis or in-process backends behind one `hit()`."""
+"""Fixed-window rate limiting for /api/: Upstash, Redis or in-process backends behind one `hit()`.
+
+With Redis, the round trip that counts a signed-in caller's request also reads their user version, a
+counter that every change to their user row increases (`bump_user_version`), so that a process may keep
+the row in memory and still notice a change made by another (users/cache.py).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import httpx
@@ -29,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 BREAKER_OPEN_SECONDS = 30  # after a failure the backend is skipped this long, so an outage costs one slow call
 KEY_PREFIX = "minnow:rl"
+VERSION_PREFIX = "minnow:user-version"
+VERSION_TTL_SECONDS = 7 * 24 * 3600  # far longer than a process keeps a user row (users/cache.py)
 
 
 @dataclass(frozen=True)
@@ -37,12 +44,13 @@ class Decision:
     limit: int
     remaining: int
     reset: int  # seconds until the window resets
+    version: int | None = None  # the caller's user version, when the backend read it in the same round trip
 
 
 class Backend(Protocol):
     name: str
 
-    def hit(self, key: str, limit: int, window: int) -> Decision: ...
+    def hit(self, key: str, limit: int, window: int, *, version_of: str | None = None) -> Decision: ...
 
 
 def _window(window: int) -> tuple[int, int]:
@@ -65,7 +73,7 @@ class MemoryBackend:
         self._counts: dict[tuple[str, int, int], int] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str, limit: int, window: int) -> Decision:
+    def hit(self, key: str, limit: int, window: int, *, version_of: str | None = None) -> Decision:
         index, reset = _window(window)
         with self._lock:
             if len(self._counts) > 10_000:
@@ -76,13 +84,20 @@ class MemoryBackend:
 
 
 class RedisBackend:
-    """INCR + PEXPIRE in one Lua call, so every process sharing the Redis shares the count."""
+    """INCR + PEXPIRE in one Lua call, so every process sharing the Redis shares the count; the same call
+    reads the caller's user version when asked (a second key)."""
 
     name = "redis"
     SCRIPT = """
 local count = redis.call("INCR", KEYS[1])
 if count == 1 then redis.call("PEXPIRE", KEYS[1], ARGV[1]) end
-return count
+if KEYS[2] then return {count, tonumber(redis.call("GET", KEYS[2]) or "0")} end
+return {count}
+"""
+    BUMP = """
+local version = redis.call("INCR", KEYS[1])
+redis.call("EXPIRE", KEYS[1], ARGV[1])
+return version
 """
 
     def __init__(self, url: str) -> None:
@@ -93,11 +108,19 @@ return count
             retry=Retry(NoBackoff(), 0),
         )
         self._increment = client.register_script(self.SCRIPT)
+        self._bump = client.register_script(self.BUMP)
 
-    def hit(self, key: str, limit: int, window: int) -> Decision:
+    def hit(self, key: str, limit: int, window: int, *, version_of: str | None = None) -> Decision:
         index, reset = _window(window)
-        count = int(self._increment(keys=[f"{KEY_PREFIX}:{key}:{window}:{index}"], args=[window * 1000]))
-        return _decision(count, limit, reset)
+        keys = [f"{KEY_PREFIX}:{key}:{window}:{index}"]
+        if version_of is not None:
+            keys.append(f"{VERSION_PREFIX}:{version_of}")
+        count, *version = self._increment(keys=keys, args=[window * 1000])
+        decision = _decision(int(count), limit, reset)
+        return replace(decision, version=int(version[0])) if version else decision
+
+    def bump_version(self, subject: str) -> None:
+        self._bump(keys=[f"{VERSION_PREFIX}:{subject}"], args=[VERSION_TTL_SECONDS])
 
 
 class UpstashBackend:
@@ -111,7 +134,7 @@ class UpstashBackend:
         self._redis._http._client.timeout = httpx.Timeout(settings.RATE_LIMIT_TIMEOUT_SECONDS)
         self._limiters: dict[tuple[int, int], Ratelimit] = {}
 
-    def hit(self, key: str, limit: int, window: int) -> Decision:
+    def hit(self, key: str, limit: int, window: int, *, version_of: str | None = None) -> Decision:
         limiter = self._limiters.get((limit, window))
         if limiter is None:
             limiter = Ratelimit(
@@ -148,8 +171,11 @@ def reset_backend(**kwargs: Any) -> None:
 setting_changed.connect(reset_backend)
 
 
-def hit(key: str, *, limit: int | None = None, window: int | None = None) -> Decision | None:
-    """Count one request for `key`; None when the backend failed or is being skipped after a failure (the
+def hit(
+    key: str, *, limit: int | None = None, window: int | None = None, version_of: str | None = None
+) -> Decision | None:
+    """Count one request for `key` (and read the user version of the Clerk id `version_of`, where the backend
+    can in the same round trip); None when the backend failed or is being skipped after a failure (the
     request is let through)."""
     global _skip_backend_until
     limit = limit or settings.RATE_LIMIT_REQUESTS
@@ -158,7 +184,7 @@ def hit(key: str, *, limit: int | None = None, window: int | None = None) -> Dec
         return None
     try:
         current = backend()
-        return current.hit(key, limit, window)
+        return current.hit(key, limit, window, version_of=version_of)
     except Exception as exc:  # fail open: a limiter outage must not take the API down
         _skip_backend_until = time.monotonic() + BREAKER_OPEN_SECONDS
         logger.warning(
@@ -167,6 +193,20 @@ def hit(key: str, *, limit: int | None = None, window: int | None = None) -> Dec
             BREAKER_OPEN_SECONDS,
         )
         return None
+
+
+def bump_user_version(subject: str) -> None:
+    """Increase the user version of the Clerk id `subject`, so that every process drops its copy of that
+    user's row. Only Redis keeps versions (no process keeps a copy otherwise). While the backend is being
+    skipped, or when this call fails, nothing is bumped: the copies then expire on their own within a minute."""
+    current = backend()
+    bump = getattr(current, "bump_version", None)
+    if bump is None or time.monotonic() < _skip_backend_until:
+        return
+    try:
+        bump(subject)
+    except Exception as exc:  # a user write must not fail because Redis did
+        logger.warning("Could not bump the user version of %s (%s)", subject, exc.__class__.__name__)
 
 
 def enforce(key: str, *, limit: int, window: int) -> None:
@@ -206,18 +246,18 @@ def client_ip(request: HttpRequest) -> str:
     return forwarded[-proxies] if len(forwarded) >= proxies else remote
 
 
-def rate_limit_key(request: HttpRequest) -> str:
-    """The caller's Clerk user id when the bearer token verifies (no database work), else its IP."""
+def verified_subject(request: HttpRequest) -> str | None:
+    """The Clerk user id of the caller's bearer token when it verifies (no database work), else None. The
+    verified token is kept on the request for ClerkAuth, which does not verify it again."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         try:
             claims = verify_token(token.strip())
         except TokenError:
-            pass
-        else:
-            request.verified_token = (token.strip(), claims)  # type: ignore[attr-defined]  # read by ClerkAuth
-            return f"user:{claims['sub']}"
-    return f"ip:{client_ip(request)}"
+            return None
+        request.verified_token = (token.strip(), claims)  # type: ignore[attr-defined]  # read by ClerkAuth
+        return str(claims["sub"])
+    return None
 
 
 class RateLimitMiddleware:
@@ -229,7 +269,11 @@ class RateLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith("/api/"):
             return self.get_response(request)
-        decision = hit(rate_limit_key(request))
+        subject = verified_subject(request)
+        key = f"user:{subject}" if subject else f"ip:{client_ip(request)}"
+        decision = hit(key, version_of=subject)
+        if decision is not None and decision.version is not None:
+            request.user_version = decision.version  # type: ignore[attr-defined]  # read by ClerkAuth
         if decision is not None and not decision.allowed:
             limited = RateLimited(decision.reset)
             response: HttpResponse = JsonResponse({"detail": limited.detail}, status=429)

@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class UsersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "users"
+
+    def ready(self) -> None:
+        from users import cache  # noqa: F401  # connects the signals that keep copies of user rows current

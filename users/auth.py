@@ -18,6 +18,7 @@ from ninja.security import HttpBearer
 from minNow import clerk
 from minNow.auth import TokenError, verify_token
 from minNow.schemas import storable
+from users import cache
 from users.models import User
 from users.services import update_profile, user_by_clerk_id, user_for_clerk_id
 
@@ -42,11 +43,17 @@ def _profile_from_claims(claims: dict[str, Any]) -> dict[str, Any]:
     return profile
 
 
-def user_from_claims(claims: dict[str, Any]) -> User:
-    """The user a verified token belongs to, created on first sight and refreshed from its claims."""
+def user_from_claims(claims: dict[str, Any], *, version: int | None = None) -> User:
+    """The user a verified token belongs to, created on first sight and refreshed from its claims. With the
+    caller's user `version` (read by the rate limiter), this process's copy of the row serves when it is
+    current (users/cache.py), and a row read from the database is kept for the next request."""
     subject = claims["sub"]
     profile = _profile_from_claims(claims)
-    user = user_by_clerk_id(subject)
+    user = cache.cached_user(subject, version) if version is not None else None
+    if user is None:
+        user = user_by_clerk_id(subject)
+        if user is not None and version is not None:
+            cache.remember(subject, version, user)
     if user is None:
         user = user_for_clerk_id(subject, **profile)
     else:
@@ -109,7 +116,7 @@ class ClerkAuth(HttpBearer):
         verified = getattr(request, "verified_token", None)  # set by the rate limiter for this token
         try:
             claims = verified[1] if verified and verified[0] == token else verify_token(token)
-            user = user_from_claims(claims)
+            user = user_from_claims(claims, version=getattr(request, "user_version", None))
         except TokenError as exc:
             raise AuthenticationError(401, str(exc)) from None
         request.user = user

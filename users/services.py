@@ -15,6 +15,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from minNow import clerk
+from users.cache import user_changed
 from users.models import User, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ def sync_emails(emails: dict[str, str], *, dry_run: bool = False) -> list[tuple[
             changed_users.append(user)
     if changed_users and not dry_run:
         User.objects.bulk_update(changed_users, ["email"])
+        user_changed(*(user.clerk_id for user in changed_users))
     return changes
 
 

@@ -50,4 +50,24 @@ extensions.set_wait_callback(wait_for_server)
 
 
 class DatabaseWrapper(PostgreSQLDatabaseWrapper):
-    """Django's PostgreSQL backend; importing this module bounds its waits (see the module docstring)."""
+    """Django's PostgreSQL backend; importing this module bounds its waits (see the module docstring).
+
+    Django checks a kept connection's health (a `SELECT 1` round trip) before each request uses it, which was
+    a twentieth of a small request's time. A connection lost while idle (the server restarted, a proxy or
+    pooler closed it) is what the check is for; one that served a request less than
+    DATABASE_HEALTH_CHECK_IDLE_SECONDS ago is used without it. If such a connection fails anyway, the request
+    is a 503 (as for any database failure) and the connection is closed at its end.
+    """
+
+    _last_request_at: float | None = None  # when the connection last started or finished a request
+
+    def close_if_unusable_or_obsolete(self) -> None:  # Django calls it as each request starts and finishes
+        super().close_if_unusable_or_obsolete()
+        now = time.monotonic()
+        recent = (
+            self._last_request_at is not None
+            and now - self._last_request_at < settings.DATABASE_HEALTH_CHECK_IDLE_SECONDS
+        )
+        if self.connection is not None and recent:
+            self.health_check_done = True  # Django then skips the check before the connection's next use
+        self._last_request_at = now if self.connection is not None else None

@@ -11,6 +11,7 @@ from typing import Any
 
 import jwt
 import pytest
+import time_machine
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import override_settings
@@ -127,6 +128,32 @@ def test_expiry_allows_five_seconds_of_clock_skew(pem_mode):
     now = int(time.time())
     assert call(clerk_token(exp=now - 2, iat=now - 60)).status_code == 200
     assert call(clerk_token(exp=now - 30, iat=now - 60)).status_code == 401
+
+
+def test_a_verified_token_is_remembered_until_it_expires(pem_mode):
+    """The app sends one session token with every request for its lifetime: the second request does not
+    check its signature again, yet the token stops working when it expires, as the first check would say."""
+    token = clerk_token(exp=int(time.time()) + 30)
+    assert call(token).status_code == 200
+    assert token in auth._verified
+    calls = []
+    original = jwt.decode
+    with pytest.MonkeyPatch.context() as patch:  # count PyJWT's work, the library's, not ours
+        patch.setattr(jwt, "decode", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
+        assert call(token).status_code == 200
+        assert calls == []
+        with time_machine.travel(time.time() + 36, tick=False):
+            expired = call(token)
+    assert expired.status_code == 401
+    assert expired.json()["detail"] == "Token has expired"
+    assert token not in auth._verified
+
+
+def test_changed_verification_settings_forget_remembered_tokens(pem_mode):
+    token = clerk_token()
+    assert call(token).status_code == 200
+    with override_settings(CLERK_JWT_KEY=public_pem(new_key())):
+        assert call(token).status_code == 401  # signed by a key no longer trusted
 
 
 def test_issuer_is_checked_when_configured(pem_mode):

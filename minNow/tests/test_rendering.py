@@ -4,7 +4,7 @@ what validating the data against the operation's response schema and encoding it
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -75,11 +75,25 @@ def test_item_detail_create_and_update_match_item_out(alice_api, placed):
     assert updated == {**created, "name": "Big Tent"}
 
 
-def test_datetimes_are_encoded_as_django_does():
-    moment = datetime(2024, 6, 30, 23, 59, 59, 987654, tzinfo=UTC)
-
-    assert dumps({"at": moment}) == b'{"at":"2024-06-30T23:59:59.987Z"}'
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2024, 6, 30, 23, 59, 59, 987654, tzinfo=UTC),
+        datetime(2024, 6, 30, 23, 59, 59, 999, tzinfo=UTC),  # under a millisecond
+        datetime(2024, 6, 30, 23, 59, 59, tzinfo=UTC),
+        datetime(2024, 6, 30, 23, 59, 59, 500000, tzinfo=timezone(timedelta(hours=9))),
+        datetime(2024, 6, 30, 23, 59, 59, 120000),  # naive
+    ],
+)
+def test_datetimes_are_encoded_as_django_does(moment):
     assert dumps({"at": moment}) == json.dumps({"at": moment}, cls=NinjaJSONEncoder, separators=(",", ":")).encode()
+
+
+def test_a_utc_moment_reads_as_in_the_specification():
+    moment = datetime(2024, 6, 30, 23, 59, 59, 987654, tzinfo=UTC)
+    assert dumps({"at": moment, "day": moment.replace(microsecond=0)}) == (
+        b'{"at":"2024-06-30T23:59:59.987Z","day":"2024-06-30T23:59:59Z"}'
+    )
 
 
 def test_error_bodies_are_rendered_by_the_same_renderer(alice_api):
