@@ -41,6 +41,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import harness  # bench/harness.py, beside this script
 
@@ -112,13 +113,19 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def count_queries(token: str, item_id: str, shelf_id: str) -> dict[str, int]:
-    """Queries each scenario's operation runs, through Django's test client in this process."""
+def count_queries(token: str, item_id: str, shelf_id: str, *, use_redis: bool) -> dict[str, int]:
+    """Queries each scenario's operation runs, through Django's test client in this process, with the
+    server's rate-limit backend (with Redis a repeat request takes its user row from the process's copy)."""
+    from django.test import Client, override_settings
+
+    with override_settings(REDIS_URL=harness.REDIS_URL if use_redis else ""):
+        return _count_queries(Client(headers={"Authorization": f"Bearer {token}"}), item_id, shelf_id)
+
+
+def _count_queries(client: Any, item_id: str, shelf_id: str) -> dict[str, int]:
     from django.db import reset_queries
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(headers={"Authorization": f"Bearer {token}"})
     counts = {}
     for name, path, _auth, _budget in GET_SCENARIOS:
         client.get(path.format(item=item_id))  # the first request of a process connects and caches
@@ -378,12 +385,12 @@ def main() -> int:
     try:
         token = harness.token_for(user.clerk_id)
         item_id = str(seeded[0].pk)
-        queries = count_queries(token, item_id, shelf_id)
+        use_redis = harness.redis_answers()
+        queries = count_queries(token, item_id, shelf_id, use_redis=use_redis)
         items, locations = OwnedItem.objects.filter(user=user).count(), Location.objects.filter(user=user).count()
         search_hits = Location.objects.filter(user=user).filter(matches_every_word("room", "search_text")).count()
         database = f"{connection.vendor} ({Path(str(connection.settings_dict['NAME'])).name})"
         connection.close()  # the server has its own connections; keep none open while it runs
-        use_redis = harness.redis_answers()
         # gunicorn reads ./gunicorn.conf.py by default, as in production; say whether there is one.
         config = "gunicorn.conf.py" if (harness.ROOT / "gunicorn.conf.py").exists() else "no config file"
         port = harness.free_port()

@@ -11,6 +11,7 @@ import redis
 from django.test import override_settings
 
 from config.testing import TEST_REDIS_URL, api_for, make_item, redis_available
+from locations.models import Location
 from minNow import ratelimit
 from users import cache
 from users.models import User
@@ -111,3 +112,32 @@ def test_without_redis_no_copy_is_kept(alice, django_assert_num_queries):
         api.get("/api/items")
         with django_assert_num_queries(2):  # several workers could not tell each other of a change
             assert api.get("/api/items").status_code == 200
+
+
+HOT_READS = [
+    "/api/items",
+    "/api/items?include_sublocations=true&location_id={place}",
+    "/api/items/{item}",
+    "/api/items/stats",
+    "/api/badges/donated",
+    "/api/locations",
+    "/api/locations/tree",
+    "/api/locations/{place}",
+    "/api/locations/search?q=garage",
+    "/api/items/search?q=drill",
+    "/api/search?q=garage",
+    "/api/checkups",
+]
+
+
+@pytest.mark.parametrize("path", HOT_READS)
+def test_every_hot_read_runs_at_most_two_queries_including_the_user(alice, path, django_assert_max_num_queries):
+    garage = Location.objects.create(user=alice, display_name="Garage")
+    item = make_item(alice, "Cordless Drill", current_location=garage)
+    make_item(alice, "Garden Hose")
+    api = api_for(alice)
+    url = path.format(place=garage.id, item=item.id)
+    assert api.get(url).status_code == 200  # the user row is read and kept
+    with django_assert_max_num_queries(2):
+        response = api.get(url)
+    assert response.status_code == 200, response.content
