@@ -14,6 +14,7 @@ from items.schemas import IntervalMonths, ItemDate, ItemFieldsOut, ItemIn
 from locations.models import MAX_PATH_LENGTH
 from locations.schemas import LocationName
 from minNow.schemas import Text
+from users.schemas import LanguageCode, TimeZoneName
 
 FORMAT_VERSION = 1
 LocationPath = Annotated[str, Text(max_length=MAX_PATH_LENGTH)]
@@ -24,6 +25,8 @@ class ExportUserOut(Schema):
     email: str
     username: str
     email_notifications: bool
+    language: LanguageCode
+    time_zone: str
 
 
 class ExportItemOut(ItemFieldsOut):
@@ -78,9 +81,12 @@ class ImportCheckupIn(Schema):
 
 
 class ImportUserIn(Schema):
-    """Only the preference is imported: the email and username belong to the Clerk account."""
+    """Only the settings are imported: the email and username belong to the Clerk account. A document
+    written before languages and time zones existed leaves them as they are."""
 
     email_notifications: Annotated[bool, Field(strict=True)]
+    language: LanguageCode | None = None
+    time_zone: TimeZoneName | None = None
 
 
 class ImportDocumentIn(Schema):

@@ -81,7 +81,13 @@ def export_json(user: User) -> Iterator[bytes]:
     head = {
         "version": FORMAT_VERSION,
         "exported_at": timezone.now(),
-        "user": {"email": user.email, "username": user.username, "email_notifications": user.email_notifications},
+        "user": {
+            "email": user.email,
+            "username": user.username,
+            "email_notifications": user.email_notifications,
+            "language": user.language,
+            "time_zone": user.time_zone,
+        },
     }
     yield dumps(head)[:-1] + b',"items":'
     yield from _json_array(_item_rows(user))
@@ -379,7 +385,7 @@ def _import(
         OwnedItem.objects.bulk_create(new_items, batch_size=500)
         _import_checkups(user, checkups)
         if profile is not None:
-            update_profile(user, {"email_notifications": profile.email_notifications})
+            update_profile(user, profile.model_dump(exclude_none=True))
     return {"items_created": len(new_items), "items_skipped": skipped, "locations_created": len(new_locations)}
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
@@ -120,4 +121,19 @@ class ClerkAuth(HttpBearer):
         except TokenError as exc:
             raise AuthenticationError(401, str(exc)) from None
         request.user = user
+        if asked_language(request) is None:  # the browser named none of ours: the person's own setting
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return user
+
+
+def asked_language(request: HttpRequest) -> str | None:
+    """The first of our languages that the request's Accept-Language asks for, in its order of preference."""
+    for tag, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if tag == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(tag)
+        except LookupError:
+            continue
+    return None

@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
+from datetime import date, datetime, tzinfo
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+
+class Language(models.TextChoices):
+    """The languages MinNow speaks: API messages, type labels, badge names and emails."""
+
+    EN = "en", "English"
+    ES = "es", "Español"
+    DE = "de", "Deutsch"
+    FR = "fr", "Français"
+
+
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    """Every IANA time zone name this machine knows (the tzdata package), e.g. `Europe/Berlin`."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in time_zone_names():
+        raise ValidationError(f"{name!r} is not an IANA time zone name (such as Europe/Berlin)")
 
 
 class User(AbstractUser):
@@ -12,12 +37,34 @@ class User(AbstractUser):
     is_admin = models.BooleanField(default=False, help_text="Bypasses the item limit.")
     email_notifications = models.BooleanField(default=False, help_text="Receives checkup reminder emails.")
     clerk_synced_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=8, choices=Language.choices, default=Language.EN, help_text="Messages and emails."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="An IANA name: what 'today' means for this person.",
+    )
 
     class Meta:
         db_table = "minnow_user"
 
     def __str__(self) -> str:
         return self.email or self.username
+
+    @property
+    def zone(self) -> tzinfo:
+        """The person's time zone (UTC for a name this machine does not know)."""
+        return zoneinfo.ZoneInfo(self.time_zone) if self.time_zone in time_zone_names() else zoneinfo.ZoneInfo("UTC")
+
+    def local_now(self, now: datetime | None = None) -> datetime:
+        """`now` (the current moment by default) on the person's clock."""
+        return (now or timezone.now()).astimezone(self.zone)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The person's calendar date at `now` (the current moment by default)."""
+        return self.local_now(now).date()
 
 
 def is_user_admin(user: User) -> bool:

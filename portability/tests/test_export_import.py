@@ -186,7 +186,13 @@ def test_export_is_a_streamed_download_of_the_document(alice: User, alice_data: 
         data = json.loads(body(response))
     assert data["version"] == 1
     assert data["exported_at"] == "2025-03-04T12:00:00Z"
-    assert data["user"] == {"email": "alice@example.com", "username": "alice", "email_notifications": True}
+    assert data["user"] == {
+        "email": "alice@example.com",
+        "username": "alice",
+        "email_notifications": True,
+        "language": "en",
+        "time_zone": "UTC",
+    }
     assert {location["full_path"] for location in data["locations"]} == {
         "home",
         "home/kids-room",
