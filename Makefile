@@ -2,35 +2,51 @@
 #   make run PORT=8010 serves on another port (the printed Swagger URL and curl line follow it)
 # make test: the test suite (set DATABASE_URL to run it against PostgreSQL)
 # make test-fast: the suite without the tests marked slow (servers, browsers, subprocesses, fuzzing, timeouts)
+# make messages: refresh the es, de and fr catalogs (locale/*/LC_MESSAGES/django.po) after marking new strings;
+#   the .mo files are built from them by the install step (GNU gettext's msgfmt: apt-get install gettext)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format bench bench-growth profile
+.PHONY: run test test-fast lint format bench bench-growth profile messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# The catalogs' compiled .mo files are not in git: the install step builds them, and run and test rebuild
+# them (a fraction of a second) so that an edited .po is always what they see.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
+	$(MAKE) --no-print-directory compilemessages
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
+	$(MAKE) --no-print-directory compilemessages
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+# Without msgfmt the API still runs, in English only: say how to get it rather than stop.
+compilemessages: | $(BIN)/python
+	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; else \
+		echo "msgfmt (GNU gettext) is missing, so messages stay in English and the translation tests fail:" \
+			"install it (apt-get install gettext; macOS: brew install gettext), then run make compilemessages" >&2; fi
+
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l es -l de -l fr --ignore=.venv --ignore=agent --ignore=bench \
+		--ignore='*/tests/*' --add-location=file --no-obsolete
+
+run: $(VENV)/.installed compilemessages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py load_location_fixtures --user-email demo@example.com
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev compilemessages
 	$(BIN)/pytest $(ARGS)
 
-test-fast: $(VENV)/.installed-dev
+test-fast: $(VENV)/.installed-dev compilemessages
 	$(BIN)/pytest -m "not slow" $(ARGS)
 
 lint: $(VENV)/.installed-dev

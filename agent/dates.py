@@ -117,7 +117,8 @@ def numeric_date(match: re.Match[str], today: date, day_first: bool | None) -> d
     """The date a NUMERIC_DATE match means. Year-first dates are year, month, day everywhere. Otherwise both
     readings are weighed: the order the writer's locale uses first (`day_first`; without one, day first for dots
     and dashes and month first for slashes, the web app's US default), then the other; the first that exists and
-    is not after tomorrow (somewhere on Earth it is already tomorrow) wins."""
+    is not after tomorrow (`today` is the person's date in their time zone; a day of slack for a browser whose clock
+    or zone differs) wins."""
     if match["year"]:
         return _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
     year, first, second = int(match["last_year"]), int(match["first"]), int(match["second"])

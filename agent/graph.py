@@ -7,15 +7,17 @@ ItemService in the calling thread, so the item limit and the database transactio
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import functools
 import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from time import monotonic
 from typing import Any, TypedDict
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -24,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from langgraph.graph import END, START, StateGraph
 from pydantic import ValidationError
 
-from agent import rules
+from agent import languages, rules
 from agent.parsing import ParsedItem
 from agent.quick_add import quick_add_fields
 from items.models import ItemStatus, ItemType, OwnedItem
@@ -46,6 +48,8 @@ class Failure:
 
 class AgentState(TypedDict, total=False):
     prompts: dict[str, str]
+    now: datetime
+    time_zone: str  # the person's IANA name: `today` is `now` on their calendar
     today: date
     day_first: bool | None
     parsed: dict[str, ParsedItem | Failure]
@@ -54,7 +58,7 @@ class AgentState(TypedDict, total=False):
 
 
 # --- Parsing: the LLM when configured, else rules ------------------------------------------------
-def system_prompt(today: date, day_first: bool | None = None) -> str:
+def system_prompt(today: date, day_first: bool | None = None, time_zone: str = "UTC") -> str:
     types = ", ".join(ItemType.values)
     order = {
         True: "day/month/year",
@@ -62,7 +66,10 @@ def system_prompt(today: date, day_first: bool | None = None) -> str:
         None: "whichever of month/day/year or day/month/year gives a real date not after today (month first if both)",
     }
     return f"""You turn one sentence about a personal possession into a structured item.
-Today's date is {today.isoformat()}.
+Today's date is {today.isoformat()}: the person's own date in their time zone, {time_zone}. Read every date
+on their calendar, in that time zone.
+The person writes in {languages.active_language_name()}: keep the item's name in the words and language they used;
+item_type and status are always one of the English values below.
 Allowed item_type values: {types}. Use Other when nothing fits.
 Allowed status values: Keep, Give, Donate. Gave, gifted or handed to someone -> Give; donated, charity,
 Goodwill, thrift store -> Donate; otherwise Keep.
@@ -156,6 +163,7 @@ def llm_parse(
     *,
     day_first: bool | None = None,
     deadline: LlmDeadline | None = None,
+    time_zone: str = "UTC",
 ) -> ParsedItem:
     """Ask the chat model for a ParsedItem (structured output) before `deadline` (a fresh one when not given); any
     failure raises."""
@@ -163,7 +171,7 @@ def llm_parse(
     if model is None:
         raise RuntimeError("LLM parser needs OPENAI_API_KEY")
     structured = model.with_structured_output(ParsedItem)
-    messages = [SystemMessage(system_prompt(today, day_first)), HumanMessage(prompt)]
+    messages = [SystemMessage(system_prompt(today, day_first, time_zone)), HumanMessage(prompt)]
     result = invoke_model(structured, messages, deadline or LlmDeadline())
     if not isinstance(result, ParsedItem):
         raise ValueError("The language model returned no item")
@@ -171,7 +179,7 @@ def llm_parse(
 
 
 def _parse_one(
-    prompt: str, today: date, chat_model: Any, day_first: bool | None, deadline: LlmDeadline
+    prompt: str, today: date, chat_model: Any, day_first: bool | None, deadline: LlmDeadline, time_zone: str
 ) -> ParsedItem | Failure:
     if chat_model is None:
         try:
@@ -180,7 +188,7 @@ def _parse_one(
             logger.exception("Rule-based parser failed on a prompt")
             return Failure(400, NO_ITEM)
     try:
-        parsed = llm_parse(prompt, today, chat_model, day_first=day_first, deadline=deadline)
+        parsed = llm_parse(prompt, today, chat_model, day_first=day_first, deadline=deadline, time_zone=time_zone)
     except Exception as exc:  # timeouts, HTTP errors, malformed or invalid JSON, no time left: the provider failed
         logger.warning("Language model parse failed: %s", exc.__class__.__name__)
         return Failure(502, "The language model failed to answer; try again later")
@@ -192,12 +200,17 @@ def _parse_one(
 def parse(state: AgentState, config: RunnableConfig) -> AgentState:
     deadline = LlmDeadline()  # building the client (a worker's first call) counts too
     chat_model = config.get("configurable", {}).get("chat_model") or default_chat_model()
-    prompts, context = state["prompts"], (state["today"], chat_model, state.get("day_first"), deadline)
+    time_zone = state.get("time_zone", "UTC")
+    prompts, context = state["prompts"], (state["today"], chat_model, state.get("day_first"), deadline, time_zone)
     if chat_model is None or len(prompts) == 1:
         parsed = {key: _parse_one(text, *context) for key, text in prompts.items()}
     else:
         with ThreadPoolExecutor(max_workers=min(PARSE_CONCURRENCY, len(prompts))) as pool:
-            futures = {key: pool.submit(_parse_one, text, *context) for key, text in prompts.items()}
+            # Each worker runs in a copy of this context, so it sees the request's language (system_prompt).
+            futures = {
+                key: pool.submit(contextvars.copy_context().run, functools.partial(_parse_one, text, *context))
+                for key, text in prompts.items()
+            }
             parsed = {key: future.result() for key, future in futures.items()}
     return {"parsed": parsed}
 
@@ -246,10 +259,12 @@ def coerce_status(value: str | None) -> str:
     return STATUS_WORDS.get(_squash(value), ItemStatus.KEEP)
 
 
-def _received_at(day: date | None, now: datetime) -> datetime:
-    if day is None or day >= now.date():
-        return now  # never in the future; today means now
-    return datetime.combine(day, time(12, 0), tzinfo=UTC)
+def _received_at(day: date | None, now: datetime, zone: tzinfo) -> datetime:
+    """The moment stored for a received day: now for today (or no day, or a later one: never in the future), else
+    noon of that day on the person's clock (`zone`), in UTC."""
+    if day is None or day >= now.astimezone(zone).date():
+        return now
+    return datetime.combine(day, time(12, 0), tzinfo=zone).astimezone(UTC)
 
 
 def _picture(parsed: ParsedItem, item_type: str, name: str) -> str:
@@ -259,12 +274,12 @@ def _picture(parsed: ParsedItem, item_type: str, name: str) -> str:
     return rules.choose_emoji(name, item_type)
 
 
-def _item_fields(parsed: ParsedItem, now: datetime) -> dict[str, Any] | Failure:
+def _item_fields(parsed: ParsedItem, now: datetime, zone: tzinfo) -> dict[str, Any] | Failure:
     name = (parsed.name or "").strip()
     if not name:
         return Failure(400, NO_ITEM)
     item_type = coerce_item_type(parsed.item_type)
-    received = _received_at(parsed.item_received_date, now)
+    received = _received_at(parsed.item_received_date, now, zone)
     goal = parsed.ownership_duration_goal_months or 12
     fields = {
         "name": name[:255],
@@ -282,10 +297,10 @@ def _item_fields(parsed: ParsedItem, now: datetime) -> dict[str, Any] | Failure:
 
 
 def normalise(state: AgentState) -> AgentState:
-    now = timezone.now()
+    now, zone = state.get("now") or timezone.now(), ZoneInfo(state.get("time_zone", "UTC"))
     return {
         "fields": {
-            key: parsed if isinstance(parsed, Failure) else _item_fields(parsed, now)
+            key: parsed if isinstance(parsed, Failure) else _item_fields(parsed, now, zone)
             for key, parsed in state["parsed"].items()
         }
     }
@@ -324,9 +339,12 @@ def run_agent(
     user: Any, prompts: dict[str, str], *, chat_model: Any = None, day_first: bool | None = None
 ) -> dict[str, OwnedItem | Failure]:
     """Parse, normalise and create one item per prompt; a result per key, in the prompts' order. `day_first`:
-    how the person's locale orders a numeric date, when known."""
+    how the person's locale orders a numeric date, when known. Dates are read on the person's calendar (their
+    `time_zone`): "today", "yesterday" and "3.12.2026" are their days, not UTC's."""
+    now = timezone.now()
+    time_zone = str(user.zone)
     state = item_agent().invoke(
-        {"prompts": prompts, "today": timezone.now().date(), "day_first": day_first},
+        {"prompts": prompts, "now": now, "time_zone": time_zone, "today": user.today(now), "day_first": day_first},
         config={"configurable": {"user": user, "chat_model": chat_model}},
     )
     return state["results"]

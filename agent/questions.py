@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
+from agent import languages
 from agent.kinds import KindReading, items_of_kind, read_kinds, stem
 from items.models import ItemStatus, OwnedItem
 from items.selectors import below_place, with_location_path
@@ -123,21 +126,24 @@ def _place_phrase(tokens: list[str]) -> list[str]:
 
 
 def answer_question(user: User, query: str) -> Answer:
-    question = read(query)
+    language = languages.detect(query)
+    question = read(languages.question_in_english(query, language) if language else query)
     place = None
     if question.place:
         places = search_locations(user, " ".join(question.place), limit=1)
         if places:
             place = places[0]
         elif question.intent == "contents":
-            return Answer(f"I couldn't find a place called “{' '.join(question.place)}”.")
+            return Answer(gettext("I couldn't find a place called “%(place)s”.") % {"place": " ".join(question.place)})
         else:
             question.subject += [stem(word) for word in question.place]
             question.said += question.place
             if question.kinds:
                 question.kinds.narrowing += [stem(word) for word in question.place]
     if not (question.subject or place or question.statuses or question.unplaced):
-        return Answer("Tell me what to look for, for example “where is my passport?” or “what's in the garage?”.")
+        return Answer(
+            gettext("Tell me what to look for, for example “where is my passport?” or “what's in the garage?”.")
+        )
 
     if question.kinds:
         # A kind is the item's own type and name, never its place's: "books" is not what the bookcase holds.
@@ -178,37 +184,60 @@ def _same_head_noun(rows: list[dict[str, Any]], subject: list[str]) -> list[dict
 
 
 def _where(row: dict[str, Any]) -> str:
-    status = "" if row["status"] == ItemStatus.KEEP else f" (marked {row['status']})"
-    place = f"in {row['location_path']}" if row["location_path"] else "not placed in any location"
-    return f"{row['name']}{status}: {place}"
+    place = (
+        gettext("in %(path)s") % {"path": row["location_path"]}
+        if row["location_path"]
+        else gettext("not placed in any location")
+    )
+    if row["status"] == ItemStatus.KEEP:
+        return f"{row['name']}: {place}"
+    return gettext("%(name)s (marked %(status)s): %(place)s") % {
+        "name": row["name"],
+        "status": _status_label(row["status"]),
+        "place": place,
+    }
+
+
+def _status_label(status: str) -> str:
+    labels: dict[str, str] = {
+        ItemStatus.KEEP: gettext("Keep"),
+        ItemStatus.GIVE: gettext("Give"),
+        ItemStatus.DONATE: gettext("Donate"),
+    }
+    return labels.get(status, status)
 
 
 def _listing(rows: list[dict[str, Any]]) -> str:
     lines = [f"- {_where(row)}" for row in rows[:MAX_LISTED]]
     if len(rows) > MAX_LISTED:
-        lines.append(f"- and {len(rows) - MAX_LISTED} more")
+        lines.append("- " + gettext("and %(count)d more") % {"count": len(rows) - MAX_LISTED})
     return "\n".join(lines)
 
 
 def _message(question: Question, place: dict[str, Any] | None, rows: list[dict[str, Any]]) -> str:
-    what = _describe(question, place)
     if not rows:
         if place and not question.subject and not question.statuses:
-            return f"Nothing is stored in {place['full_path']} or the places inside it."
-        return f"I couldn't find {_describe(question, place, noun='anything')} among your things."
+            return gettext("Nothing is stored in %(path)s or the places inside it.") % {"path": place["full_path"]}
+        return gettext("I couldn't find %(what)s among your things.") % {
+            "what": _describe(question, place, noun=gettext("anything"))
+        }
     if len(rows) == 1 and question.intent == "where":
         return f"{_where(rows[0])}."
-    counted = f"{len(rows)} {what.replace('things', 'thing', 1) if len(rows) == 1 else what}:\n{_listing(rows)}"
-    return f"You have {counted}" if question.intent == "count" else counted
+    what = _describe(question, place, noun=gettext("thing") if len(rows) == 1 else gettext("things"))
+    counted = f"{len(rows)} {what}:\n{_listing(rows)}"
+    return gettext("You have %(counted)s") % {"counted": counted} if question.intent == "count" else counted
 
 
-def _describe(question: Question, place: dict[str, Any] | None, noun: str = "things") -> str:
+def _describe(question: Question, place: dict[str, Any] | None, noun: str) -> str:
     """The things asked about, in words: "things matching “drill” in home/garage marked Give"."""
-    parts = [f"{noun} matching “{' '.join(question.said)}”" if question.said else noun]
+    said = " ".join(question.said)
+    parts = [gettext("%(noun)s matching “%(words)s”") % {"noun": noun, "words": said} if said else noun]
     if place:
-        parts.append(f"in {place['full_path']} (and the places inside it)")
+        parts.append(gettext("in %(path)s (and the places inside it)") % {"path": place["full_path"]})
     if question.unplaced:
-        parts.append("not placed in any location")
+        parts.append(gettext("not placed in any location"))
     if question.statuses:
-        parts.append("marked " + " or ".join(question.statuses))
+        either = gettext("or")
+        statuses = f" {either} ".join(_status_label(status) for status in question.statuses)
+        parts.append(gettext("marked %(statuses)s") % {"statuses": statuses})
     return " ".join(parts)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from agent import languages
 from agent import vocabulary as vocab
 from agent.dates import BIDI_MARKS, Found, choose_received_date, find_dates, find_goal
 from agent.parsing import ParsedItem
@@ -463,6 +464,9 @@ def parse_prompt(prompt: str, today: date, *, day_first: bool | None = None) -> 
     if stated is not None:
         return _parse_quick_add(stated)
     text = _normalise(prompt)
+    language = languages.detect(text)
+    if language is not None:
+        return languages.parse_item(text, today, language, day_first=day_first)
     status = classify_status(text)
     dates = find_dates(text, today, day_first=day_first)
     goal = find_goal(text, dates)
@@ -482,4 +486,6 @@ def _parse_quick_add(stated: dict[str, Any]) -> ParsedItem:
     """The web frontend's fixed-shape prompt: its fields as written, the type and emoji from the name alone."""
     name = stated["name"]
     item_type = classify_item_type(name, name or "")
+    if item_type == "Other" and name:
+        item_type = languages.classify_foreign_name(name)
     return ParsedItem(**stated, item_type=item_type, picture_url=choose_emoji(name, item_type))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from agent.graph import Failure, run_agent
 from items.selectors import item_json
@@ -31,7 +32,9 @@ def add_items(user: User, prompts: dict[str, str], *, day_first: bool | None = N
     A batch that cannot fit under the item limit is refused whole before any model call is spent on it;
     each creation checks the limit again under the user lock, so a concurrent request cannot overfill."""
     if not 1 <= len(prompts) <= settings.AGENT_MAX_BATCH:
-        raise BadRequest(f"prompts must hold between 1 and {settings.AGENT_MAX_BATCH} prompts")
+        raise BadRequest(
+            gettext("prompts must hold between 1 and %(most)d prompts") % {"most": settings.AGENT_MAX_BATCH}
+        )
     refuse_over_item_limit(user, adding=len(prompts))
     outcomes = run_agent(user, prompts, day_first=day_first)
     results: dict[str, dict[str, Any]] = {
@@ -45,4 +48,6 @@ def add_items(user: User, prompts: dict[str, str], *, day_first: bool | None = N
         return {"status": "partial" if failures else "success", "results": results}
     reasons = "; ".join(f"{key}: {result['detail']}" for key, result in results.items())
     error = UpstreamError if all(failure.status == 502 for failure in failures) else BadRequest
-    raise error(f"No item was added. {reasons}", extra={"status": "error", "results": results})
+    raise error(
+        gettext("No item was added. %(reasons)s") % {"reasons": reasons}, extra={"status": "error", "results": results}
+    )

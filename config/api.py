@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -17,7 +18,7 @@ from items.api import checkups_router
 from items.api import router as items_router
 from locations.api import router as locations_router
 from minNow.auth import dev_only
-from minNow.errors import BODY_TOO_LARGE, DATABASE_UNAVAILABLE, DomainError, RateLimited, field_name
+from minNow.errors import DATABASE_UNAVAILABLE, DomainError, RateLimited, body_too_large, field_name
 from minNow.rendering import OrjsonRenderer
 from portability.api import router as portability_router
 from search.api import items_search_router
@@ -53,17 +54,29 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return response
 
 
+def _validation_message(error: dict[str, Any]) -> str:
+    """An error's message; our validators' own (translated) sentence without pydantic's English "Value error, "."""
+    message = str(error.get("msg", ""))
+    if error.get("type") == "value_error":
+        return message.removeprefix("Value error, ")
+    return message
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         {
             "loc": [str(part) for part in error.get("loc", ())],
-            "msg": str(error.get("msg", "")),
+            "msg": _validation_message(error),
             "type": error.get("type", ""),
         }
         for error in exc.errors
     ]
-    detail = "; ".join(f"{field_name(error['loc'])}: {error['msg']}" for error in errors) or "Invalid request"
+    detail = "; ".join(
+        gettext("%(field)s: %(problem)s") % {"field": field_name(error["loc"]), "problem": error["msg"]}
+        for error in errors
+    )
+    detail = detail or gettext("Invalid request")
     return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
 
 
@@ -81,12 +94,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, "Not found", 404)
+    return _error(request, gettext("Not found"), 404)
 
 
 @api.exception_handler(RequestDataTooBig)
 def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return _error(request, BODY_TOO_LARGE, 413)
+    return _error(request, body_too_large(), 413)
 
 
 # PostgreSQL's "deadlock detected" and "could not serialize": a write lost a race and can simply be retried.
@@ -97,9 +110,9 @@ LOST_RACE_CODES = {"40P01", "40001"}
 @api.exception_handler(InterfaceError)
 def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
     if getattr(exc.__cause__, "pgcode", None) in LOST_RACE_CODES:
-        return _error(request, "Another change to the same data happened at the same time; try again", 409)
+        return _error(request, gettext("Another change to the same data happened at the same time; try again"), 409)
     logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc.__class__.__name__)
-    return _error(request, DATABASE_UNAVAILABLE, 503)
+    return _error(request, str(DATABASE_UNAVAILABLE), 503)
 
 
 # SQLite reports a database file that is damaged or not a database at all as a plain DatabaseError, which Django
@@ -118,7 +131,7 @@ def on_database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
 @api.exception_handler(Exception)
 def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled error on %s %s", request.method, request.path)
-    return _error(request, "Internal server error", 500)
+    return _error(request, gettext("Internal server error"), 500)
 
 
 api.add_router("", users_router)

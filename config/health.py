@@ -6,6 +6,7 @@ import logging
 
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
@@ -29,5 +30,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
         _ping()
     except DatabaseError as exc:
         logger.error("Health check: database unavailable (%s)", exc.__class__.__name__)
-        return JsonResponse({"status": "error", "detail": "database unavailable"}, status=503)
+        return JsonResponse({"status": "error", "detail": gettext("database unavailable")}, status=503)
     return JsonResponse({"status": "ok"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Query, Router, Status
 
 from items import selectors
@@ -138,7 +139,7 @@ def sync_preferences(request: AuthenticatedRequest, payload: SyncPreferencesIn):
         user=request.auth, interval_months=payload.checkupInterval, email_notifications=payload.emailNotifications
     )
     return {
-        "message": "User preferences synced successfully",
+        "message": gettext("User preferences synced successfully"),
         "email_notifications": payload.emailNotifications,
         "checkup_interval": payload.checkupInterval,
         "updated_checkups": checkups,

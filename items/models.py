@@ -6,7 +6,7 @@ import calendar
 import functools
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, cast
 
 from dateutil.relativedelta import relativedelta
@@ -15,48 +15,63 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.db.models.deletion import Collector
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from minNow.text import SearchTextField
 
 
 class ItemType(models.TextChoices):
-    CLOTHING_ACCESSORIES = "Clothing_Accessories", "Clothing & Accessories"
-    PERSONAL_CARE_ITEMS = "Personal_Care_Items", "Personal Care Items"
-    CLEANING_SUPPLIES = "Cleaning_Supplies", "Cleaning Supplies"
-    FURNITURE_APPLIANCES = "Furniture_Appliances", "Furniture & Appliances"
-    DECOR_ART = "Decor_Art", "Decor & Art"
-    SUBSCRIPTIONS_LICENSES = "Subscriptions_Licenses", "Subscriptions & Licenses"
-    TECHNOLOGY = "Technology", "Technology"
-    VEHICLES = "Vehicles", "Vehicles"
-    TOOLS_EQUIPMENT = "Tools_Equipment", "Tools & Equipment"
-    OUTDOOR_GEAR = "Outdoor_Gear", "Outdoor Gear"
-    FITNESS_EQUIPMENT = "Fitness_Equipment", "Fitness Equipment"
-    TOYS_GAMES = "Toys_Games", "Toys & Games"
-    PET_SUPPLIES = "Pet_Supplies", "Pet Supplies"
-    BOOKS_MEDIA = "Books_Media", "Books & Media"
-    MISCELLANEOUS = "Miscellaneous", "Miscellaneous"
-    OTHER = "Other", "Other"
+    CLOTHING_ACCESSORIES = "Clothing_Accessories", _("Clothing & Accessories")
+    PERSONAL_CARE_ITEMS = "Personal_Care_Items", _("Personal Care Items")
+    CLEANING_SUPPLIES = "Cleaning_Supplies", _("Cleaning Supplies")
+    FURNITURE_APPLIANCES = "Furniture_Appliances", _("Furniture & Appliances")
+    DECOR_ART = "Decor_Art", _("Decor & Art")
+    SUBSCRIPTIONS_LICENSES = "Subscriptions_Licenses", _("Subscriptions & Licenses")
+    TECHNOLOGY = "Technology", _("Technology")
+    VEHICLES = "Vehicles", _("Vehicles")
+    TOOLS_EQUIPMENT = "Tools_Equipment", _("Tools & Equipment")
+    OUTDOOR_GEAR = "Outdoor_Gear", _("Outdoor Gear")
+    FITNESS_EQUIPMENT = "Fitness_Equipment", _("Fitness Equipment")
+    TOYS_GAMES = "Toys_Games", _("Toys & Games")
+    PET_SUPPLIES = "Pet_Supplies", _("Pet Supplies")
+    BOOKS_MEDIA = "Books_Media", _("Books & Media")
+    MISCELLANEOUS = "Miscellaneous", _("Miscellaneous")
+    OTHER = "Other", _("Other")
 
 
-# Short names used in badge titles ("Gold Clothing Keeper").
-BADGE_LABELS: dict[str, str] = {
-    ItemType.CLOTHING_ACCESSORIES: "Clothing",
-    ItemType.PERSONAL_CARE_ITEMS: "Personal Care",
-    ItemType.CLEANING_SUPPLIES: "Cleaning",
-    ItemType.FURNITURE_APPLIANCES: "Furniture",
-    ItemType.DECOR_ART: "Decor",
-    ItemType.SUBSCRIPTIONS_LICENSES: "Subscriptions",
-    ItemType.TECHNOLOGY: "Technology",
-    ItemType.VEHICLES: "Vehicles",
-    ItemType.TOOLS_EQUIPMENT: "Tools",
-    ItemType.OUTDOOR_GEAR: "Outdoor Gear",
-    ItemType.FITNESS_EQUIPMENT: "Fitness",
-    ItemType.TOYS_GAMES: "Toys",
-    ItemType.PET_SUPPLIES: "Pet Supplies",
-    ItemType.BOOKS_MEDIA: "Books",
-    ItemType.MISCELLANEOUS: "Miscellaneous",
-    ItemType.OTHER: "Other",
+@functools.lru_cache(maxsize=16)
+def item_type_labels(language: str | None) -> dict[str, str]:
+    """Each type's label in `language` (the active one, `translation.get_language()`): read once per item."""
+    with translation.override(language):
+        return {value: str(label) for value, label in ItemType.choices}
+
+
+def item_type_label(item_type: str) -> str:
+    """The type's label in the active language; an unknown value is answered as it is."""
+    return item_type_labels(translation.get_language()).get(item_type, item_type)
+
+
+# Short names used in badge titles ("Gold Clothing Keeper"), translated when read.
+BADGE_LABELS: dict[str, str | Promise] = {
+    ItemType.CLOTHING_ACCESSORIES: _("Clothing"),
+    ItemType.PERSONAL_CARE_ITEMS: _("Personal Care"),
+    ItemType.CLEANING_SUPPLIES: _("Cleaning"),
+    ItemType.FURNITURE_APPLIANCES: _("Furniture"),
+    ItemType.DECOR_ART: _("Decor"),
+    ItemType.SUBSCRIPTIONS_LICENSES: _("Subscriptions"),
+    ItemType.TECHNOLOGY: _("Technology"),
+    ItemType.VEHICLES: _("Vehicles"),
+    ItemType.TOOLS_EQUIPMENT: _("Tools"),
+    ItemType.OUTDOOR_GEAR: _("Outdoor Gear"),
+    ItemType.FITNESS_EQUIPMENT: _("Fitness"),
+    ItemType.TOYS_GAMES: _("Toys"),
+    ItemType.PET_SUPPLIES: _("Pet Supplies"),
+    ItemType.BOOKS_MEDIA: _("Books"),
+    ItemType.MISCELLANEOUS: _("Miscellaneous"),
+    ItemType.OTHER: _("Other"),
 }
 
 
@@ -133,36 +148,51 @@ def _add_months(moment: datetime, months: int) -> datetime:
 class BadgeTier:
     tier: str
     min: int
-    description: str
+    description: str | Promise
 
 
 KEEP_BADGE_TIERS = (
-    BadgeTier("bronze", 12, "Owned an item for 1 year"),
-    BadgeTier("silver", 60, "Owned an item for 5 years"),
-    BadgeTier("gold", 120, "Owned an item for 10 years"),
+    BadgeTier("bronze", 12, _("Owned an item for 1 year")),
+    BadgeTier("silver", 60, _("Owned an item for 5 years")),
+    BadgeTier("gold", 120, _("Owned an item for 10 years")),
 )
 DONATED_BADGE_TIERS = (
-    BadgeTier("bronze", 1, "Gave 1 item"),
-    BadgeTier("silver", 5, "Gave 5 items"),
-    BadgeTier("gold", 10, "Gave 10 items"),
+    BadgeTier("bronze", 1, _("Gave 1 item")),
+    BadgeTier("silver", 5, _("Gave 5 items")),
+    BadgeTier("gold", 10, _("Gave 10 items")),
 )
+# A badge's title: its tier, the type's short name and what the person did. Translators see each whole.
+BADGE_NAMES: dict[str, str | Promise] = {
+    "Keeper": _("%(tier)s %(label)s Keeper"),
+    "Giver": _("%(tier)s %(label)s Giver"),
+}
+
+
+TIER_NAMES: dict[str, str | Promise] = {
+    "bronze": pgettext_lazy("badge tier", "Bronze"),
+    "silver": pgettext_lazy("badge tier", "Silver"),
+    "gold": pgettext_lazy("badge tier", "Gold"),
+}
 
 
 def badge_progress(tiers: tuple[BadgeTier, ...], *, item_type: str, value: int, noun: str, unit: str) -> list[dict]:
-    """The tiers' progress for `value` (months owned, items given). Every value past the top tier gives the
-    same answer, so answers are computed once per process and shared: read them, never change them (a
-    100-item page took a quarter of its item-building time here)."""
-    return _badge_progress(tiers, item_type, min(value, tiers[-1].min), noun, unit)
+    """The tiers' progress for `value` (months owned, items given), named in the active language. Every value
+    past the top tier gives the same answer, so answers are computed once per process and language and shared:
+    read them, never change them (a 100-item page took a quarter of its item-building time here)."""
+    return _badge_progress(tiers, item_type, min(value, tiers[-1].min), noun, unit, translation.get_language())
 
 
-@functools.lru_cache(maxsize=4096)
-def _badge_progress(tiers: tuple[BadgeTier, ...], item_type: str, value: int, noun: str, unit: str) -> list[dict]:
+@functools.lru_cache(maxsize=16384)
+def _badge_progress(
+    tiers: tuple[BadgeTier, ...], item_type: str, value: int, noun: str, unit: str, language: str | None
+) -> list[dict]:
     label = BADGE_LABELS[item_type]
+    name = BADGE_NAMES[noun]
     return [
         {
             "tier": tier.tier,
-            "name": f"{tier.tier.title()} {label} {noun}",
-            "description": tier.description,
+            "name": str(name) % {"tier": TIER_NAMES[tier.tier], "label": label},
+            "description": str(tier.description),
             "min": tier.min,
             "unit": unit,
             "progress": round(min(value / tier.min, 1.0), 2),
@@ -245,11 +275,16 @@ class OwnedItem(models.Model):
         location = self.current_location
         if location is not None and self.user_id and location.user_id != self.user_id:
             raise ValidationError(
-                {"current_location": "This location belongs to another user: choose one of the item owner's locations."}
+                {
+                    "current_location": gettext(
+                        "This location belongs to another user: choose one of the item owner's locations."
+                    )
+                }
             )
 
     def search_source(self) -> str:
-        return f"{self.name} {ItemType(self.item_type).label if self.item_type in ItemType.values else ''}"
+        # Always the English label: what a search matches must not depend on who saved the item last.
+        return f"{self.name} {item_type_labels('en').get(self.item_type, '')}"
 
     def full_search_source(self) -> str:
         """The item's own text and its place's path. A place that is not loaded is read (one query): writes
@@ -285,9 +320,16 @@ class Checkup(models.Model):
     def __str__(self) -> str:
         return f"{self.checkup_type} checkup of {self.user_id}"
 
+    def due_at(self, zone: tzinfo) -> datetime:
+        """When the checkup falls due for a person in `zone`: the last date plus the interval in calendar months
+        on their clock (Jan 31 + 1 month is Feb 28/29 there, at the same local time), in UTC."""
+        local = self.last_checkup_date.astimezone(zone)
+        return (local + relativedelta(months=self.checkup_interval_months)).astimezone(UTC)
+
     @property
     def next_due_date(self) -> datetime:
-        return self.last_checkup_date + relativedelta(months=self.checkup_interval_months)
+        """`due_at` in the owner's time zone (reads the owner unless it is loaded: select_related, or set it)."""
+        return self.due_at(self.user.zone)
 
     @property
     def is_checkup_due(self) -> bool:

@@ -14,7 +14,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from items.models import GIVEN_STATUSES, Checkup, CheckupType, ItemStatus, OwnedItem
 from minNow.email import InvalidMessagesError
@@ -25,9 +27,9 @@ CLAIM_CHUNK = 250  # OR-ed conditions per UPDATE, well inside SQLite's expressio
 # How long a run holds the checkups it is sending. A run killed mid-send (or a provider that never answers)
 # holds them no longer than this; a later run then sends them (at least once, see docs/design.md).
 REMINDER_LEASE = timedelta(minutes=10)
-SUBJECTS: dict[str, str] = {
-    CheckupType.KEEP: "Your Keep Checkup Reminder",
-    CheckupType.GIVE: "Your Give Checkup Reminder",
+SUBJECTS: dict[str, str | Promise] = {
+    CheckupType.KEEP: gettext_lazy("Your Keep Checkup Reminder"),
+    CheckupType.GIVE: gettext_lazy("Your Give Checkup Reminder"),
 }
 
 
@@ -43,21 +45,26 @@ def reminder_item_count(user: User, checkup_type: str) -> int:
 
 
 def build_reminder(user: User, checkup_type: str, item_count: int) -> EmailMultiAlternatives:
-    """The keep or give reminder for one user: subject, greeting by first name, item count, link."""
-    context = {
-        "subject": SUBJECTS[checkup_type],
-        "name": user.first_name or user.username,
-        "checkup_type": checkup_type,
-        "item_count": item_count,
-        "link": settings.FRONTEND_URL,
-    }
+    """The keep or give reminder for one user in their language: subject, greeting by first name, item count, link."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = str(SUBJECTS[checkup_type])
+        context = {
+            "subject": subject,
+            "name": user.first_name or user.username,
+            "checkup_type": checkup_type,
+            "item_count": item_count,
+            "link": settings.FRONTEND_URL,
+            "language": translation.get_language(),
+        }
+        text = render_to_string("items/email/checkup_reminder.txt", context)
+        html = render_to_string("items/email/checkup_reminder.html", context)
     message = EmailMultiAlternatives(
-        subject=SUBJECTS[checkup_type],
-        body=render_to_string("items/email/checkup_reminder.txt", context),
+        subject=subject,
+        body=text,
         from_email=formataddr((settings.DEFAULT_FROM_NAME, settings.DEFAULT_FROM_EMAIL)),
         to=[user.email],
     )
-    message.attach_alternative(render_to_string("items/email/checkup_reminder.html", context), "text/html")
+    message.attach_alternative(html, "text/html")
     return message
 
 
@@ -75,8 +82,10 @@ class ReminderRun:
 
 
 def _due_candidates(now: datetime) -> Q:
-    """A SQL pre-filter a little wider than "due" (month lengths vary); the exact check is in Python."""
-    slack = timedelta(days=4)
+    """A SQL pre-filter a little wider than "due": month lengths vary (4 days), and each person's months are counted
+    on their own clock, up to 14 hours from UTC (a day more). The exact check, in the owner's time zone, is in
+    Python."""
+    slack = timedelta(days=5)
     return reduce(
         operator.or_,
         (
@@ -101,7 +110,7 @@ def _due_batches(now: datetime) -> Iterator[list[Checkup]]:
         if not batch:
             return
         last_pk = batch[-1].pk
-        due = [checkup for checkup in batch if checkup.next_due_date <= now]
+        due = [checkup for checkup in batch if checkup.next_due_date <= now]  # the owners came with the batch
         if due:
             yield due
 

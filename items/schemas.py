@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
@@ -24,7 +25,7 @@ def _picture(value: str) -> str:
     if _URL_SCHEME.match(value):
         parsed = urlsplit(value)
         if parsed.scheme.lower() not in {"http", "https"} or not parsed.netloc:
-            raise ValueError("picture_url must be an emoji, short text or an http(s) URL")
+            raise ValueError(gettext("picture_url must be an emoji, short text or an http(s) URL"))
     return value
 
 
@@ -35,9 +36,9 @@ def _past_or_near(value: datetime) -> datetime:
     try:
         value = value.astimezone(UTC)
     except OverflowError:
-        raise ValueError("date is out of range") from None
+        raise ValueError(gettext("date is out of range")) from None
     if value > timezone.now() + MAX_FUTURE:
-        raise ValueError("date cannot be more than 24 hours in the future")
+        raise ValueError(gettext("date cannot be more than 24 hours in the future"))
     return value
 
 
@@ -91,7 +92,7 @@ class BadgeOut(Schema):
 
 
 class ItemFieldsOut(Schema):
-    """What every item answer starts with: its id and the fields a person sets."""
+    """An item's id and the fields a person sets (an export's item starts with them)."""
 
     id: UUID
     name: str
@@ -102,7 +103,17 @@ class ItemFieldsOut(Schema):
     last_used: datetime
 
 
-class ItemOut(ItemFieldsOut):
+class ItemOut(Schema):
+    """An item answer: the fields of ItemFieldsOut, the type's label beside its value, and what is computed."""
+
+    id: UUID
+    name: str
+    picture_url: str
+    item_type: ItemType
+    item_type_label: str = Field(description="The item type's label in the answer's language")
+    status: ItemStatus
+    item_received_date: datetime
+    last_used: datetime
     ownership_duration: TimeSpanOut
     last_used_duration: TimeSpanOut
     keep_badge_progress: list[BadgeOut]

@@ -9,7 +9,8 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from items.models import (
     DONATED_BADGE_TIERS,
@@ -22,6 +23,7 @@ from items.models import (
     OwnedItem,
     TimeSpan,
     badge_progress,
+    item_type_labels,
 )
 from locations.models import Location
 from minNow.errors import NotFound
@@ -82,11 +84,13 @@ def item_out(fields: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     owned = TimeSpan.from_dates(fields["item_received_date"], now)
     used = TimeSpan.from_dates(fields["last_used"], now)
     months, goal = owned.total_months, fields["ownership_duration_goal_months"]
+    labels = item_type_labels(translation.get_language())
     return {
         "id": fields["id"],
         "name": fields["name"],
         "picture_url": fields["picture_url"],
         "item_type": fields["item_type"],
+        "item_type_label": labels.get(fields["item_type"], fields["item_type"]),
         "status": fields["status"],
         "item_received_date": fields["item_received_date"],
         "last_used": fields["last_used"],
@@ -125,7 +129,7 @@ def item_for_user(user: User, item_id: UUID) -> dict[str, Any]:
     row = items_for_user(user).filter(pk=item_id).values(*ITEM_COLUMNS, location_path=F("current_location__full_path"))
     fields = row.first()
     if fields is None:
-        raise NotFound("Item not found")
+        raise NotFound(gettext("Item not found"))
     return item_out(fields, timezone.now())
 
 
@@ -164,15 +168,22 @@ def checkups_for_user(user: User, *, checkup_type: str | None = None) -> list[Ch
     checkups = Checkup.objects.filter(user=user).order_by("id")
     if checkup_type:
         checkups = checkups.filter(checkup_type=checkup_type)
-    return list(checkups)
+    return with_owner(list(checkups), user)
+
+
+def with_owner(checkups: list[Checkup], user: User) -> list[Checkup]:
+    """`checkups` (all of `user`'s) holding their owner, whose time zone their due date needs, without a query each."""
+    for checkup in checkups:
+        checkup.user = user
+    return checkups
 
 
 def checkup_for_user(user: User, checkup_id: int) -> Checkup:
     """The caller's checkup; NotFound for an unknown id or another user's."""
     checkup = Checkup.objects.filter(user=user, pk=checkup_id).first()
     if checkup is None:
-        raise NotFound("Checkup not found")
-    return checkup
+        raise NotFound(gettext("Checkup not found"))
+    return with_owner([checkup], user)[0]
 
 
 def missing_default_checkups() -> list[tuple[User, list[str]]]:

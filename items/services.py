@@ -10,6 +10,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from items.models import EDITABLE_ITEM_FIELDS, Checkup, CheckupType, ItemStatus, OwnedItem
 from items.reminders import build_reminder, reminder_item_count
@@ -45,9 +46,20 @@ def refuse_over_item_limit(user: User, *, adding: int) -> None:
     count = OwnedItem.objects.filter(user=user).count()
     limit = settings.MAX_ITEMS_PER_USER
     if count + adding > limit:
+        remaining = max(limit - count, 0)
         raise BadRequest(
-            f"Cannot add {adding} item(s). You have {count}/{limit} items. "
-            f"Only {max(limit - count, 0)} slot(s) remaining."
+            " ".join(
+                (
+                    ngettext("Cannot add %(adding)d item(s).", "Cannot add %(adding)d item(s).", adding)
+                    % {"adding": adding},
+                    ngettext("You have %(count)d/%(limit)d items.", "You have %(count)d/%(limit)d items.", limit)
+                    % {"count": count, "limit": limit},
+                    ngettext(
+                        "Only %(remaining)d slot(s) remaining.", "Only %(remaining)d slot(s) remaining.", remaining
+                    )
+                    % {"remaining": remaining},
+                )
+            )
         )
 
 
@@ -85,7 +97,10 @@ class ItemService:
     def update_item(*, user: User, item_id: UUID, **changes: Any) -> OwnedItem:
         unknown = set(changes) - ITEM_FIELDS - {"current_location_id"}
         if unknown:
-            raise BadRequest(f"Unknown item field(s): {', '.join(sorted(unknown))}")
+            raise BadRequest(
+                ngettext("Unknown item field(s): %(fields)s", "Unknown item field(s): %(fields)s", len(unknown))
+                % {"fields": ", ".join(sorted(unknown))}
+            )
         with transaction.atomic():
             if changes.get("current_location_id"):
                 lock_user(user)  # placing an item is a location write: it queues behind a delete of that place
@@ -97,7 +112,7 @@ class ItemService:
                 .first()
             )
             if item is None:
-                raise NotFound("Item not found")
+                raise NotFound(gettext("Item not found"))
             if "current_location_id" in changes:
                 location = _owned_location(user, changes.pop("current_location_id"))
                 if item.current_location_id != (location.pk if location else None):
@@ -112,7 +127,7 @@ class ItemService:
     def delete_item(*, user: User, item_id: UUID) -> None:
         deleted, _ = OwnedItem.objects.filter(user=user, pk=item_id).delete()
         if not deleted:
-            raise NotFound("Item not found")
+            raise NotFound(gettext("Item not found"))
 
 
 class CheckupService:
@@ -149,7 +164,11 @@ class CheckupService:
                     user=user, checkup_type=checkup_type, checkup_interval_months=interval_months
                 )
         except IntegrityError:
-            raise BadRequest(f"A {checkup_type} checkup already exists") from None
+            raise BadRequest(
+                gettext("A keep checkup already exists")
+                if checkup_type == CheckupType.KEEP
+                else gettext("A give checkup already exists")
+            ) from None
 
     @staticmethod
     def complete_checkup(*, user: User, checkup_id: int) -> Checkup:
@@ -158,7 +177,7 @@ class CheckupService:
     @staticmethod
     def change_checkup_interval(*, user: User, checkup_id: int, months: int) -> Checkup:
         if not 1 <= months <= 12:
-            raise BadRequest("Checkup interval must be between 1 and 12 months")
+            raise BadRequest(gettext("Checkup interval must be between 1 and 12 months"))
         return CheckupService._update(user=user, checkup_id=checkup_id, checkup_interval_months=months)
 
     @staticmethod
@@ -166,10 +185,11 @@ class CheckupService:
         with transaction.atomic():
             checkup = Checkup.objects.select_for_update().filter(user=user, pk=checkup_id).first()
             if checkup is None:
-                raise NotFound("Checkup not found")
+                raise NotFound(gettext("Checkup not found"))
             for field, value in fields.items():
                 setattr(checkup, field, value)
             checkup.save(update_fields=list(fields))
+        checkup.user = user  # its due date reads the owner's time zone
         return checkup
 
     @staticmethod
@@ -178,7 +198,7 @@ class CheckupService:
         request of TEST_EMAILS_PER_HOUR an hour per person (ratelimit.person_key), whether it sends one reminder or
         both."""
         if not user.email:
-            raise BadRequest("Your account has no email address")
+            raise BadRequest(gettext("Your account has no email address"))
         ratelimit.enforce(f"test-email:{ratelimit.person_key(user)}", limit=TEST_EMAILS_PER_HOUR, window=3600)
         sent = []
         for checkup_type in checkup_types:
@@ -186,7 +206,7 @@ class CheckupService:
             try:
                 message.send()
             except Exception as exc:
-                raise UpstreamError("The email provider failed to send the reminder") from exc
+                raise UpstreamError(gettext("The email provider failed to send the reminder")) from exc
             sent.append(
                 {
                     "checkup_type": checkup_type,
@@ -201,9 +221,12 @@ class CheckupService:
     def sync_preferences(*, user: User, interval_months: int, email_notifications: bool) -> list[Checkup]:
         """Store the email preference and set every checkup's interval, creating missing ones."""
         if not 1 <= interval_months <= 12:
-            raise BadRequest("Checkup interval must be between 1 and 12 months")
+            raise BadRequest(gettext("Checkup interval must be between 1 and 12 months"))
         with transaction.atomic():
             update_profile(user, {"email_notifications": email_notifications})
             CheckupService.create_default_checkups(user)
             Checkup.objects.filter(user=user).update(checkup_interval_months=interval_months)
-            return list(Checkup.objects.filter(user=user).order_by("id"))
+            checkups = list(Checkup.objects.filter(user=user).order_by("id"))
+        for checkup in checkups:
+            checkup.user = user  # their due dates read the owner's time zone
+        return checkups

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.utils.translation import gettext
 from ninja import Query, Router, Status
 
 from locations import selectors
@@ -68,4 +69,4 @@ def move_location(request: AuthenticatedRequest, location_id: UUID, payload: Loc
 )
 def delete_location(request: AuthenticatedRequest, location_id: UUID):
     LocationService.delete(user=request.auth, location_id=location_id)
-    return {"success": True, "message": "Location deleted successfully"}
+    return {"success": True, "message": gettext("Location deleted successfully")}

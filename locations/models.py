@@ -12,6 +12,7 @@ from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Valu
 from django.db.models.functions import Coalesce, Concat, Substr
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from minNow.text import SearchTextField, indexed
 
@@ -86,7 +87,7 @@ class Location(models.Model):
                 or parent.full_path.startswith(f"{stored_path}/")
             )
         ):
-            raise TreeError("A location cannot be placed under itself or one of its descendants")
+            raise TreeError(gettext("A location cannot be placed under itself or one of its descendants"))
         self.slug = location_slug(self.display_name)
         self.full_path = child_path(parent, self.slug)
         self.level = parent.level + 1 if parent else 0
@@ -131,7 +132,7 @@ class Location(models.Model):
         parent = self.parent
         if parent is not None and self.user_id and parent.user_id != self.user_id:
             raise ValidationError(
-                {"parent": "This location belongs to another user: choose one of the owner's locations."}
+                {"parent": gettext("This location belongs to another user: choose one of the owner's locations.")}
             )
 
     def search_source(self) -> str:

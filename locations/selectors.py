@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.db.models import Count, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
+from django.utils.translation import gettext
 
 from locations.models import Location
 from minNow.errors import NotFound
@@ -39,7 +40,7 @@ def with_item_count(locations: QuerySet[Location]) -> QuerySet[Location]:
 def location_for_user(user: User, location_id: UUID) -> Location:
     location = with_item_count(Location.objects.filter(user=user, pk=location_id)).first()
     if location is None:
-        raise NotFound("Location not found")
+        raise NotFound(gettext("Location not found"))
     return location
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.db.models.functions import Length
+from django.utils.translation import gettext, ngettext
 
 from locations import selectors
 from locations.models import MAX_DEPTH, MAX_PATH_LENGTH, Location, child_path, location_slug
@@ -27,7 +28,7 @@ class LocationService:
         """A location referenced from a request body: another user's or an unknown id is a 400."""
         location = Location.objects.filter(user=user, pk=location_id).first()
         if location is None:
-            raise BadRequest(f"{field}: location not found")
+            raise BadRequest(gettext("%(field)s: location not found") % {"field": field})
         return location
 
     @staticmethod
@@ -58,7 +59,7 @@ class LocationService:
             location = _for_write(user, location_id)
             parent = LocationService.owned(user=user, location_id=parent_id, field="parent_id") if parent_id else None
             if parent and (parent.pk == location.pk or parent.full_path.startswith(f"{location.full_path}/")):
-                raise BadRequest("Cannot move a location under itself or one of its descendants")
+                raise BadRequest(gettext("Cannot move a location under itself or one of its descendants"))
             _relocate(location, parent=parent, display_name=location.display_name)
         return selectors.location_for_user(user, location_id)
 
@@ -69,11 +70,23 @@ class LocationService:
             location = _for_write(user, location_id)
             item_count = location.items.count()
             if item_count:
-                raise BadRequest(f"Cannot delete location with items. This location contains {item_count} item(s).")
+                raise BadRequest(
+                    ngettext(
+                        "Cannot delete location with items. This location contains %(count)d item(s).",
+                        "Cannot delete location with items. This location contains %(count)d item(s).",
+                        item_count,
+                    )
+                    % {"count": item_count}
+                )
             child_count = location.children.count()
             if child_count:
                 raise BadRequest(
-                    f"Cannot delete location with children. This location has {child_count} child location(s)."
+                    ngettext(
+                        "Cannot delete location with children. This location has %(count)d child location(s).",
+                        "Cannot delete location with children. This location has %(count)d child location(s).",
+                        child_count,
+                    )
+                    % {"count": child_count}
                 )
             location.delete()
 
@@ -86,7 +99,7 @@ def _for_write(user: User, location_id: UUID) -> Location:
     """The location (and its parent), read after the user's lock is held."""
     location = Location.objects.select_related("parent").filter(user=user, pk=location_id).first()
     if location is None:
-        raise NotFound("Location not found")
+        raise NotFound(gettext("Location not found"))
     return location
 
 
@@ -100,17 +113,34 @@ def check_location_limit(user: User, *, count: int | None = None, adding: int = 
     if count is None:
         count = Location.objects.filter(user=user).count()
     if count + adding > limit:
-        what = "a location" if adding == 1 else f"{adding} locations"
-        raise BadRequest(f"Cannot add {what}. You have {count}/{limit} locations.")
+        refusal = (
+            gettext("Cannot add a location.")
+            if adding == 1
+            else ngettext("Cannot add %(adding)d location.", "Cannot add %(adding)d locations.", adding)
+            % {"adding": adding}
+        )
+        have = ngettext("You have %(count)d/%(limit)d locations.", "You have %(count)d/%(limit)d locations.", limit) % {
+            "count": count,
+            "limit": limit,
+        }
+        raise BadRequest(f"{refusal} {have}")
 
 
 def tree_limit_problem(*, deepest_level: int, longest_path: int) -> str | None:
     """Why a tree whose deepest location is at `deepest_level` and whose longest path is `longest_path`
     characters breaks the depth or path-length limit; None when it fits."""
     if deepest_level >= MAX_DEPTH:
-        return f"Locations can be nested at most {MAX_DEPTH} levels deep"
+        return ngettext(
+            "Locations can be nested at most %(depth)d level deep",
+            "Locations can be nested at most %(depth)d levels deep",
+            MAX_DEPTH,
+        ) % {"depth": MAX_DEPTH}
     if longest_path > MAX_PATH_LENGTH:
-        return f"A location path can be at most {MAX_PATH_LENGTH} characters long"
+        return ngettext(
+            "A location path can be at most %(length)d character long",
+            "A location path can be at most %(length)d characters long",
+            MAX_PATH_LENGTH,
+        ) % {"length": MAX_PATH_LENGTH}
     return None
 
 
@@ -126,7 +156,7 @@ def _save_unique(save: Any, full_path: str) -> None:
         with transaction.atomic(savepoint=False):
             save()
     except IntegrityError:
-        raise BadRequest(f'A location already exists at "{full_path}"') from None
+        raise BadRequest(gettext('A location already exists at "%(path)s"') % {"path": full_path}) from None
 
 
 def _relocate(location: Location, *, parent: Location | None, display_name: str) -> None:

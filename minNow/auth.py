@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from minNow.schemas import storable
 
@@ -46,7 +47,7 @@ def dev_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not dev_mode():
-            return JsonResponse({"detail": "Not found"}, status=404)
+            return JsonResponse({"detail": gettext("Not found")}, status=404)
         return view(request, *args, **kwargs)
 
     return guarded
@@ -58,7 +59,7 @@ class _PemKey:
         try:
             self._key = load_pem_public_key(pem.encode())
         except ValueError as exc:
-            raise TokenError("Server token verification key is invalid") from exc
+            raise TokenError(gettext("Server token verification key is invalid")) from exc
 
     def get(self, kid: str | None) -> Any:
         return self._key
@@ -81,7 +82,7 @@ class _JwksKeys:
 
     def get(self, kid: str | None) -> Any:
         if not kid:
-            raise TokenError("Token has no key id")
+            raise TokenError(gettext("Token has no key id"))
         with self._lock:
             key = self._find(kid, refresh=False)
             stale = self._fetched_at is None or time.monotonic() - self._fetched_at >= JWKS_REFETCH_SECONDS
@@ -89,7 +90,7 @@ class _JwksKeys:
                 self._fetched_at = time.monotonic()
                 key = self._find(kid, refresh=True)
         if key is None:
-            raise TokenError("Token signed with an unknown key")
+            raise TokenError(gettext("Token signed with an unknown key"))
         return key.key
 
     def _find(self, kid: str, *, refresh: bool) -> jwt.PyJWK | None:
@@ -115,7 +116,7 @@ def _clerk_keys() -> _PemKey | _JwksKeys:
         return _JwksKeys(settings.CLERK_JWKS_URL)
     if settings.CLERK_SECRET_KEY:
         return _JwksKeys(f"{settings.CLERK_API_URL}/jwks", {"Authorization": f"Bearer {settings.CLERK_SECRET_KEY}"})
-    raise TokenError("Clerk token verification is not configured")
+    raise TokenError(gettext("Clerk token verification is not configured"))
 
 
 def _reset_caches(*, setting: str, **kwargs: Any) -> None:
@@ -159,7 +160,7 @@ def _verify(token: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
-        raise TokenError("Malformed token") from None
+        raise TokenError(gettext("Malformed token")) from None
     algorithm = header.get("alg")
     try:
         if algorithm == "RS256":
@@ -174,17 +175,17 @@ def _verify(token: str) -> dict[str, Any]:
                 options={"require": ["sub", "exp", "iat", "iss"], "verify_aud": False},
             )
         else:
-            raise TokenError("Unsupported token algorithm")
+            raise TokenError(gettext("Unsupported token algorithm"))
     except jwt.ExpiredSignatureError:
-        raise TokenError("Token has expired") from None
+        raise TokenError(gettext("Token has expired")) from None
     except jwt.ImmatureSignatureError:
-        raise TokenError("Token is not valid yet") from None
+        raise TokenError(gettext("Token is not valid yet")) from None
     except jwt.PyJWTError:
-        raise TokenError("Invalid token") from None
+        raise TokenError(gettext("Invalid token")) from None
     subject = claims.get("sub")
     # The subject becomes the Clerk id (and the rate limiter's key): one the database cannot hold is refused.
     if not isinstance(subject, str) or not subject or len(subject) > 150 or not storable(subject):
-        raise TokenError("Invalid token subject")
+        raise TokenError(gettext("Invalid token subject"))
     return claims
 
 
@@ -200,9 +201,9 @@ def _verify_clerk_token(token: str, header: dict[str, Any]) -> dict[str, Any]:
     )
     parties = settings.CLERK_AUTHORIZED_PARTIES
     if parties and claims.get("azp") not in parties:
-        raise TokenError("Token issued for an unauthorized party")
+        raise TokenError(gettext("Token issued for an unauthorized party"))
     if claims.get("sts") == "pending":
-        raise TokenError("Session is pending")
+        raise TokenError(gettext("Session is pending"))
     return claims
 
 

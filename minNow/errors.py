@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from ninja import Schema
 
 
@@ -15,10 +17,11 @@ class DomainError(Exception):
     beside `detail` (a rejected import's `errors`, a failed batch's `results`)."""
 
     status_code = 400
-    default_detail = "Bad request"
+    default_detail: str | Promise = gettext_lazy("Bad request")
 
     def __init__(self, detail: str | None = None, *, extra: dict[str, Any] | None = None) -> None:
-        self.detail = self.default_detail if detail is None else detail
+        # Raised during a request, so the lazy default is read in the request's active language.
+        self.detail = str(self.default_detail) if detail is None else detail
         self.extra = extra or {}
         super().__init__(self.detail)
 
@@ -29,12 +32,12 @@ class BadRequest(DomainError):
 
 class NotFound(DomainError):
     status_code = 404
-    default_detail = "Not found"
+    default_detail = gettext_lazy("Not found")
 
 
 class UpstreamError(DomainError):
     status_code = 502
-    default_detail = "An upstream provider failed"
+    default_detail = gettext_lazy("An upstream provider failed")
 
 
 class RateLimited(DomainError):
@@ -42,7 +45,14 @@ class RateLimited(DomainError):
 
     def __init__(self, retry_after: int) -> None:
         self.retry_after = max(1, int(retry_after))
-        super().__init__(f"Rate limit exceeded. Try again in {self.retry_after} seconds.")
+        super().__init__(
+            ngettext(
+                "Rate limit exceeded. Try again in %(seconds)d seconds.",
+                "Rate limit exceeded. Try again in %(seconds)d seconds.",
+                self.retry_after,
+            )
+            % {"seconds": self.retry_after}
+        )
 
 
 class FieldErrorOut(Schema):
@@ -81,8 +91,14 @@ def responses(success: dict[int, Any], *errors: int, authenticated: bool = True)
     return {**success, **{code: ErrorOut for code in sorted(codes)}}
 
 
-BODY_TOO_LARGE = f"Request body too large (at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_048_576:g} MB)"
-DATABASE_UNAVAILABLE = "The database is unavailable; try again shortly"
+def body_too_large() -> str:
+    """The 413 message, in the active language."""
+    return gettext("Request body too large (at most %(megabytes)s MB)") % {
+        "megabytes": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_048_576:g}"
+    }
+
+
+DATABASE_UNAVAILABLE = gettext_lazy("The database is unavailable; try again shortly")
 
 
 class JsonApiErrorsMiddleware:
@@ -91,12 +107,12 @@ class JsonApiErrorsMiddleware:
     in MIDDLEWARE so that it also sees the answers of the middleware below it; the headers they set (CORS,
     rate limits, Allow) are kept."""
 
-    MESSAGES = {
-        400: "Bad request",
-        404: "Not found",
-        405: "Method not allowed",
-        413: BODY_TOO_LARGE,
-        500: "Internal server error",
+    MESSAGES: dict[int, Callable[[], str]] = {
+        400: lambda: gettext("Bad request"),
+        404: lambda: gettext("Not found"),
+        405: lambda: gettext("Method not allowed"),
+        413: body_too_large,
+        500: lambda: gettext("Internal server error"),
     }
     KEPT_HEADERS_EXCEPT = {"content-type", "content-length"}
 
@@ -107,7 +123,7 @@ class JsonApiErrorsMiddleware:
         response = self.get_response(request)
         message = self.MESSAGES.get(response.status_code)
         if message and request.path.startswith("/api/") and "json" not in response.get("Content-Type", ""):
-            replacement = JsonResponse({"detail": message}, status=response.status_code)
+            replacement = JsonResponse({"detail": message()}, status=response.status_code)
             for name, value in response.headers.items():
                 if name.lower() not in self.KEPT_HEADERS_EXCEPT:
                     replacement[name] = value

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from annotated_types import GroupedMetadata
+from django.utils.translation import gettext
 from pydantic import AfterValidator, StringConstraints
 
 
 def _printable(value: str) -> str:
     """Refuse control characters (NUL breaks PostgreSQL; tabs and newlines hide URL schemes)."""
     if any(ord(char) < 32 or ord(char) == 127 for char in value):
-        raise ValueError("must not contain control characters")
+        raise ValueError(gettext("must not contain control characters"))
     return value
 
 
@@ -41,7 +42,7 @@ def storable(value: str) -> bool:
 
 def _storable(value: str) -> str:
     if not storable(value):
-        raise ValueError("must not contain NUL characters or lone surrogates")
+        raise ValueError(gettext("must not contain NUL characters or lone surrogates"))
     return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext, gettext_lazy
 
 from portability.http import download_response
 from portability.services import export_file
@@ -12,7 +13,7 @@ from users.admin import UserAdmin
 from users.models import User
 
 
-@admin.action(description="Export selected users' data (JSON)", permissions=["change"])
+@admin.action(description=gettext_lazy("Export selected users' data (JSON)"), permissions=["change"])
 def export_data(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User]
 ) -> HttpResponseBase | None:
@@ -20,7 +21,7 @@ def export_data(
     person's data under one name, and no archive of several people's data is built in memory."""
     users = list(queryset[:2])
     if len(users) != 1:
-        modeladmin.message_user(request, "Select exactly one user to export their data.", messages.WARNING)
+        modeladmin.message_user(request, gettext("Select exactly one user to export their data."), messages.WARNING)
         return None
     return download_response(export_file(users[0], "json"))
 

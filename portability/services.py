@@ -25,6 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from items.models import Checkup, OwnedItem
 from items.selectors import ITEM_COLUMNS
@@ -70,7 +71,7 @@ class Export:
 def export_file(user: User, export_format: str = "json") -> Export:
     """The user's export in `export_format`. Shared by the API and the admin, so both write the same file."""
     if export_format not in FORMATS:
-        raise BadRequest(f"Unknown export format {export_format!r}: use json or csv")
+        raise BadRequest(gettext("Unknown export format %(format)r: use json or csv") % {"format": export_format})
     chunks = export_json(user) if export_format == "json" else export_csv(user)
     filename = f"minnow-export-{timezone.now().date().isoformat()}.{export_format}"
     return Export(chunks=chunks, content_type=CONTENT_TYPES[export_format], filename=filename)
@@ -204,9 +205,11 @@ class ImportRejected(BadRequest):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         shown = problems[:MAX_REPORTED_PROBLEMS]
-        detail = "; ".join(f"{problem.where}: {problem.msg}" for problem in shown)
+        detail = "; ".join(
+            gettext("%(field)s: %(problem)s") % {"field": problem.where, "problem": problem.msg} for problem in shown
+        )
         if len(problems) > len(shown):
-            detail += f" (and {len(problems) - len(shown)} more)"
+            detail += " " + gettext("(and %(count)d more)") % {"count": len(problems) - len(shown)}
         errors = [{"loc": list(problem.loc), "msg": problem.msg, "type": problem.type} for problem in shown]
         super().__init__(detail, extra={"errors": errors})
 
@@ -238,7 +241,7 @@ def import_json(user: User, body: bytes) -> dict[str, int]:
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise BadRequest(f"The body is not valid JSON: {exc}") from None
+        raise BadRequest(gettext("The body is not valid JSON: %(error)s") % {"error": exc}) from None
     return import_document(user, data)
 
 
@@ -247,7 +250,7 @@ def import_document(user: User, data: Any) -> dict[str, int]:
     (a path's parent must be in the document or already yours); an item's location_path must be one of
     them or one of yours."""
     if not isinstance(data, dict):
-        raise ImportRejected([DOCUMENT.at([]).problem("Input should be a JSON object", "model_type")])
+        raise ImportRejected([DOCUMENT.at([]).problem(gettext("Input should be a JSON object"), "model_type")])
     try:
         document = ImportDocumentIn.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -258,13 +261,15 @@ def import_document(user: User, data: Any) -> dict[str, int]:
         where = DOCUMENT.at(["locations", index, "full_path"])
         slug = location_slug(location.display_name)
         if location.full_path.rpartition("/")[2] != slug:
-            problems.append(where.problem(f'must end with "{slug}", the slug of its display_name'))
+            problems.append(
+                where.problem(gettext('must end with "%(slug)s", the slug of its display_name') % {"slug": slug})
+            )
         places.append(_Place(location.full_path, location.display_name, where))
     rows = [_Row(DOCUMENT.at(["items", index]), item, item.location_path) for index, item in enumerate(document.items)]
     seen_types: set[str] = set()
     for index, checkup in enumerate(document.checkups):
         if checkup.checkup_type in seen_types:
-            problems.append(DOCUMENT.at(["checkups", index, "checkup_type"]).problem("appears more than once"))
+            problems.append(DOCUMENT.at(["checkups", index, "checkup_type"]).problem(gettext("appears more than once")))
         seen_types.add(checkup.checkup_type)
     return _import(user, rows, places, problems, checkups=document.checkups, profile=document.user, unique=True)
 
@@ -277,26 +282,35 @@ def import_csv(user: User, body: bytes | str) -> dict[str, int]:
     try:
         text = body.decode("utf-8-sig") if isinstance(body, bytes) else body
     except UnicodeDecodeError:
-        raise BadRequest("The CSV must be UTF-8 text") from None
+        raise BadRequest(gettext("The CSV must be UTF-8 text")) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = reader.fieldnames
         if not header:
-            raise BadRequest(f"The CSV is empty: it needs a header row ({','.join(ITEM_FIELDS)})")
+            raise BadRequest(
+                gettext("The CSV is empty: it needs a header row (%(columns)s)") % {"columns": ",".join(ITEM_FIELDS)}
+            )
         reader.fieldnames = [name.strip() for name in header]
         missing = [field for field in ITEM_FIELDS if field not in reader.fieldnames]
         if missing:
-            raise BadRequest(f"The CSV header is missing column(s): {', '.join(missing)}")
+            raise BadRequest(
+                ngettext(
+                    "The CSV header is missing column(s): %(columns)s",
+                    "The CSV header is missing column(s): %(columns)s",
+                    len(missing),
+                )
+                % {"columns": ", ".join(missing)}
+            )
         records = list(enumerate(reader, start=2))
     except csv.Error as exc:
-        raise BadRequest(f"line {reader.line_num}: {exc}") from None
+        raise BadRequest(gettext("line %(line)d: %(error)s") % {"line": reader.line_num, "error": exc}) from None
     problems: list[Problem] = []
     rows: list[_Row] = []
     places: dict[str, _Place] = {}
     for number, record in records:
         where = Where(f"row {number}", ("row", str(number)), ": ")
         if None in record:
-            problems.append(where.problem("has more cells than the header"))
+            problems.append(where.problem(gettext("has more cells than the header")))
             continue
         try:
             item = ImportItemIn.model_validate(_csv_item(record))
@@ -329,13 +343,16 @@ def _csv_places(where: Where, written: str, places: dict[str, _Place]) -> tuple[
     """The full_path for a CSV location_path, adding it and its ancestors to `places` (first spelling wins)."""
     segments = [segment.strip() for segment in written.split("/")]
     if not all(segments):
-        return None, where.problem("has an empty segment")
+        return None, where.problem(gettext("has an empty segment"))
     for position, segment in enumerate(segments, start=1):
         try:
             _LOCATION_NAME.validate_python(segment)
         except pydantic.ValidationError as exc:
             error = exc.errors(include_url=False)[0]
-            return None, where.problem(f"segment {position}: {error['msg']}", error["type"])
+            return None, where.problem(
+                gettext("segment %(position)s: %(problem)s") % {"position": position, "problem": error["msg"]},
+                error["type"],
+            )
     path = ""
     for segment in segments:
         path = f"{path}/{location_slug(segment)}" if path else location_slug(segment)
@@ -416,7 +433,7 @@ def _duplicate_ids(rows: list[_Row]) -> list[Problem]:
     for row in rows:
         if row.item.id is not None:
             if row.item.id in seen:
-                problems.append(row.where.at(["id"]).problem("appears more than once"))
+                problems.append(row.where.at(["id"]).problem(gettext("appears more than once")))
             seen.add(row.item.id)
     return problems
 
@@ -436,7 +453,7 @@ def _plan_locations(
     new = []
     for place in sorted(places, key=lambda place: place.full_path.count("/")):
         if unique and place.full_path in seen:
-            problems.append(place.where.problem("appears more than once"))
+            problems.append(place.where.problem(gettext("appears more than once")))
             continue
         seen.add(place.full_path)
         if place.full_path in known:
@@ -444,7 +461,11 @@ def _plan_locations(
         parent_path, _, slug = place.full_path.rpartition("/")
         parent = known.get(parent_path) if parent_path else None
         if parent_path and parent is None:
-            problems.append(place.where.problem(f'its parent "{parent_path}" is neither in the document nor yours'))
+            problems.append(
+                place.where.problem(
+                    gettext('its parent "%(path)s" is neither in the document nor yours') % {"path": parent_path}
+                )
+            )
             continue
         level = parent[1] + 1 if parent else 0
         problem = tree_limit_problem(deepest_level=level, longest_path=len(place.full_path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from ninja import Query, Router
 
 from items.schemas import ItemSearchIn, ItemSearchOut
@@ -36,7 +37,7 @@ def sync_my_data(request: AuthenticatedRequest):
     items, locations = services.reindex(request.auth)
     return {
         "success": True,
-        "message": "Search is up to date: items and places are indexed as they are saved",
+        "message": gettext("Search is up to date: items and places are indexed as they are saved"),
         "items": items,
         "locations": locations,
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.middleware.csrf import get_token
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from minNow.errors import BadRequest, responses
@@ -85,7 +86,7 @@ def put_me(request: AuthenticatedRequest, payload: MeIn) -> MeOut:
     changes = payload.model_dump(exclude_unset=True)
     if None in changes.values():
         nulls = ", ".join(sorted(field for field, value in changes.items() if value is None))
-        raise BadRequest(f"{nulls}: may be left out but not null")
+        raise BadRequest(gettext("%(fields)s: may be left out but not null") % {"fields": nulls})
     update_profile(request.auth, changes)
     return me_out(request.auth)
 

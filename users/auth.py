@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
@@ -36,7 +37,7 @@ def _profile_from_claims(claims: dict[str, Any]) -> dict[str, Any]:
         value = claims.get(field)
         if isinstance(value, str):
             if not storable(value):  # a 401 like any other unusable token, not a database error
-                raise TokenError(f"Invalid token claim {field}")
+                raise TokenError(gettext("Invalid token claim %(claim)s") % {"claim": field})
             profile[field] = value[:254] if field == "email" else value[:150]
     flags = [clerk.metadata_flag(claims.get(name), "is-admin") for name in ("public_metadata", "metadata")]
     if any(flag is not None for flag in flags):
@@ -60,7 +61,7 @@ def user_from_claims(claims: dict[str, Any], *, version: int | None = None) -> U
     else:
         update_profile(user, profile)
     if not user.is_active:
-        raise TokenError("User account is disabled")
+        raise TokenError(gettext("User account is disabled"))
     if settings.CLERK_SECRET_KEY and not subject.startswith("dev_"):
         _sync_clerk_profile(user, subject)
     return user
@@ -110,7 +111,7 @@ class ClerkAuth(HttpBearer):
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise AuthenticationError(401, "Authentication credentials were not provided")
+            raise AuthenticationError(401, gettext("Authentication credentials were not provided"))
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> User:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
+from django.utils.translation import gettext
 from pydantic import AfterValidator, Field
 
 from users.models import Language, time_zone_names
@@ -14,7 +15,7 @@ assert set(get_args(LanguageCode)) == set(Language.values)  # one list of langua
 
 def _known_zone(value: str) -> str:
     if value not in time_zone_names():
-        raise ValueError("must be an IANA time zone name, such as Europe/Berlin or America/Los_Angeles")
+        raise ValueError(gettext("must be an IANA time zone name, such as Europe/Berlin or America/Los_Angeles"))
     return value
 
 

@@ -61,6 +61,7 @@ def test_create_item_returns_201_and_the_exact_item_json(alice):
         "name": "Wool Sweater",
         "picture_url": "🧶",
         "item_type": "Clothing_Accessories",
+        "item_type_label": "Clothing & Accessories",
         "status": "Keep",
         "item_received_date": "2023-01-15T10:30:00Z",
         "last_used": "2024-12-01T08:00:00Z",

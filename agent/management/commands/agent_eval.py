@@ -16,9 +16,34 @@ from agent.evaluation import Parser, evaluate, load_cases, markdown_table
 # The rule-based parser is what runs without an LLM key, so it must stay good enough to be the default.
 RULES_THRESHOLDS = {"item_type": 0.9, "status": 0.9, "item_received_date": 0.8}
 QUICK_ADD_GROUPS = {"quick_add": "Quick Add prompts", "quick_add_locale": "Quick Add prompts from 18 browser locales"}
+# Prompts written in Spanish and German: batch1 was written before the parser learnt the languages and it was
+# built against it; batch2 was written afterwards and scored as it came. Each field must stay at its level.
+LANGUAGE_GROUPS = {
+    "es_batch1": "Spanish prompts, batch 1",
+    "de_batch1": "German prompts, batch 1",
+    "es_batch2": "Spanish prompts, batch 2 (fresh)",
+    "de_batch2": "German prompts, batch 2 (fresh)",
+}
+LANGUAGE_THRESHOLDS: dict[str, dict[str, float]] = {
+    "es_batch1": {"name": 1.0, "item_type": 0.95, "status": 1.0, "item_received_date": 1.0,
+                  "ownership_duration_goal_months": 1.0},
+    "de_batch1": {"name": 1.0, "item_type": 0.95, "status": 1.0, "item_received_date": 1.0,
+                  "ownership_duration_goal_months": 1.0},
+    "es_batch2": {"name": 0.9, "item_type": 0.85, "status": 0.95, "item_received_date": 0.95,
+                  "ownership_duration_goal_months": 1.0},
+    "de_batch2": {"name": 0.95, "item_type": 0.8, "status": 1.0, "item_received_date": 0.95,
+                  "ownership_duration_goal_months": 1.0},
+}  # fmt: skip
 # Of the questions the question parser was written against ("seen") and of those it was tuned on over the
 # second household ("unseen2-batch1"); the other sets are reported, not enforced.
-QUESTIONS_THRESHOLDS = {"seen": 0.9, "unseen2-batch1": 0.9}
+QUESTIONS_THRESHOLDS = {
+    "seen": 0.9,
+    "unseen2-batch1": 0.9,
+    "es_batch1": 1.0,
+    "de_batch1": 0.95,
+    "es_batch2": 0.8,
+    "de_batch2": 0.8,
+}
 
 
 class Command(BaseCommand):
@@ -45,6 +70,12 @@ class Command(BaseCommand):
         }
         self.stdout.write(f"Parser: {options['parser']}, prompts: {report['total']}\n")
         self.stdout.write(markdown_table(report))
+        languages = {
+            group: evaluate(parse, [case for case in cases if case.group == group]) for group in LANGUAGE_GROUPS
+        }
+        for group, title in LANGUAGE_GROUPS.items():
+            self.stdout.write(f"\n{title}: {languages[group]['total']}\n")
+            self.stdout.write(markdown_table(languages[group]))
         for group, title in QUICK_ADD_GROUPS.items():
             self.stdout.write(f"\n{title} (names exact): {quick_add[group]['total']}\n")
             self.stdout.write(markdown_table(quick_add[group]))
@@ -68,6 +99,12 @@ class Command(BaseCommand):
                 for group, group_report in quick_add.items()
                 for field, score in group_report["fields"].items()
                 if score["correct"] < score["total"]
+            ]
+            failing += [
+                f"{LANGUAGE_GROUPS[group]} {field} {languages[group]['fields'][field]['accuracy']:.1%} < {minimum:.0%}"
+                for group, minimums in LANGUAGE_THRESHOLDS.items()
+                for field, minimum in minimums.items()
+                if languages[group]["total"] and languages[group]["fields"][field]["accuracy"] < minimum
             ]
             if failing:
                 raise CommandError("Rule-based parser below target: " + "; ".join(failing))
