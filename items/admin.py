@@ -7,8 +7,13 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
-from items.models import Checkup, OwnedItem
+from items import history
+from items.models import Checkup, ItemEvent, OwnedItem
 from locations.models import Location
 
 
@@ -52,8 +57,47 @@ class OwnedItemAdmin(admin.ModelAdmin):
     search_fields = ("name", "user__email", "user__username", "user__clerk_id")
     list_select_related = ("user",)
     raw_id_fields = ("user",)
-    readonly_fields = ("id", "created_at", "updated_at")
+    readonly_fields = ("id", "created_at", "updated_at", "item_history")
     date_hierarchy = "item_received_date"
+
+    def save_model(self, request: HttpRequest, obj: OwnedItem, form: forms.ModelForm, change: bool) -> None:
+        """Save and record the change in the item's history, as ItemService does."""
+        with transaction.atomic():
+            stored = OwnedItem.objects.select_related("current_location").filter(pk=obj.pk).first() if change else None
+            super().save_model(request, obj, form, change)
+            if stored is None:
+                history.record_created(obj)
+            else:
+                history.record_changed(obj, history.snapshot(stored))
+
+    def delete_model(self, request: HttpRequest, obj: OwnedItem) -> None:
+        deleted = [(obj.user_id, obj.pk, obj.name)]  # the delete clears obj.pk
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            history.record_deleted(deleted)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[OwnedItem]) -> None:
+        with transaction.atomic():
+            deleted = list(queryset.values_list("user_id", "pk", "name"))
+            super().delete_queryset(request, queryset)
+            history.record_deleted(deleted)
+
+    @admin.display(description="History")
+    def item_history(self, obj: OwnedItem) -> str:
+        """The item's events, newest first (read-only)."""
+        if obj.pk is None:
+            return "-"
+        events = ItemEvent.objects.filter(user_id=obj.user_id, item_id=obj.pk).order_by("-at", "-id")[:100]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((f"{event.at:%Y-%m-%d %H:%M:%S}", event.action, _changes_text(event.changes)) for event in events),
+        )
+        return format_html("<table><tr><th>At (UTC)</th><th>Action</th><th>Changes</th></tr>{}</table>", rows)
+
+
+def _changes_text(changes: dict) -> str:
+    return "; ".join(f"{field}: {old!r} → {new!r}" for field, (old, new) in changes.items())
 
 
 @admin.register(Checkup)

@@ -8,14 +8,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Query, Router, Status
 
-from items import selectors
+from items import insights, selectors
 from items.models import CheckupType
 from items.schemas import (
+    ActivityEventOut,
+    ActivityFilters,
     BadgeOut,
     CheckupCreateIn,
     CheckupFilters,
     CheckupIntervalIn,
     CheckupOut,
+    InsightsFilters,
+    InsightsOut,
+    ItemEventOut,
     ItemFilters,
     ItemIn,
     ItemOut,
@@ -44,6 +49,9 @@ def list_items(request: AuthenticatedRequest, filters: Query[ItemFilters]):
         q=filters.q,
         location_id=filters.location_id,
         include_sublocations=filters.include_sublocations,
+        received_after=filters.received_after,
+        received_before=filters.received_before,
+        last_used_before=filters.last_used_before,
     )
     page, total, has_next = selectors.item_page(items, limit=filters.limit, offset=filters.offset)
     response = trusted(page)
@@ -71,11 +79,33 @@ def item_stats(request: AuthenticatedRequest):
     return selectors.item_stats(request.auth)
 
 
+@router.get(
+    "/insights",
+    response=responses({200: InsightsOut}, 400),
+    summary="Decluttering insights",
+    description="Items let go (reached Give or Donate, read from the item history) in each of the last 12 months "
+    "on your calendar; the median whole months items were owned before being let go, per type and over all; "
+    "kept items that reached their ownership goal; kept items not used for `unused_months` months.",
+)
+def get_insights(request: AuthenticatedRequest, filters: Query[InsightsFilters]):
+    return insights.insights_for_user(request.auth, unused_months=filters.unused_months)
+
+
 # Fixed paths above this line: `/items/{item_id}` would otherwise take "stats" for an id. `/items/search` is
 # search's (search/api.py), mounted before this router in config/api.py for the same reason.
 @router.get("/items/{item_id}", response=responses({200: ItemOut}, 400, 404), summary="Get an item")
 def get_item(request: AuthenticatedRequest, item_id: UUID):
     return trusted(selectors.item_for_user(request.auth, item_id))
+
+
+@router.get(
+    "/items/{item_id}/history",
+    response=responses({200: list[ItemEventOut]}, 400, 404),
+    summary="An item's history",
+    description="Every change to the item, newest first; still answered after the item is deleted.",
+)
+def item_history(request: AuthenticatedRequest, item_id: UUID):
+    return trusted(selectors.item_history(request.auth, item_id))
 
 
 @router.put("/items/{item_id}", response=responses({200: ItemOut}, 400, 404), summary="Update an item")
@@ -88,6 +118,29 @@ def update_item(request: AuthenticatedRequest, item_id: UUID, payload: ItemUpdat
 def delete_item(request: AuthenticatedRequest, item_id: UUID):
     ItemService.delete_item(user=request.auth, item_id=item_id)
     return Status(204, None)
+
+
+@router.get(
+    "/activity",
+    response=responses({200: list[ActivityEventOut]}, 400),
+    summary="What happened to your items",
+    description="The changes to all your items, deleted ones included, newest first, a page at a time.",
+)
+def activity(request: AuthenticatedRequest, filters: Query[ActivityFilters]):
+    page, next_cursor = selectors.activity_page(
+        request.auth,
+        action=filters.action,
+        since=filters.since,
+        until=filters.until,
+        cursor=filters.cursor,
+        limit=filters.limit,
+    )
+    response = trusted(page)
+    if next_cursor:
+        query = request.GET.copy()
+        query["cursor"], query["limit"] = next_cursor, str(filters.limit)
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+    return response
 
 
 @router.get(

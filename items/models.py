@@ -297,6 +297,44 @@ class OwnedItem(models.Model):
         return self.current_location.full_path if self.current_location is not None else None
 
 
+class ItemAction(models.TextChoices):
+    CREATED = "created"
+    UPDATED = "updated"
+    STATUS_CHANGED = "status_changed"
+    MOVED = "moved"
+    DELETED = "deleted"
+
+
+class ItemEvent(models.Model):
+    """One change to an item, written in the same transaction as the change (items/history.py).
+
+    `item_id` is not a foreign key, so an item's history outlives the item; `item_name` is its name at the
+    time. `changes` maps each changed field to `[old, new]` in the API's JSON form (a move also carries
+    `location_path`: the place's path at the time).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="item_events")
+    item_id = models.UUIDField()
+    item_name = models.CharField(max_length=255)
+    action = models.CharField(max_length=20, choices=ItemAction.choices)
+    changes = models.JSONField(default=dict)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-at", "-id"], name="item_event_user_at_idx"),
+            models.Index(fields=["item_id", "-at", "-id"], name="item_event_item_at_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(action__in=ItemAction.values), name="item_event_action_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.item_name} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class Checkup(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkups")
     checkup_type = models.CharField(max_length=10, choices=CheckupType.choices)

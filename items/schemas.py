@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from items.models import CheckupType, ItemStatus, ItemType
+from items.models import CheckupType, ItemAction, ItemStatus, ItemType
 from minNow.schemas import Text
 
 MAX_FUTURE = timedelta(hours=24)
@@ -144,6 +144,15 @@ class ItemFilters(Schema):
         description=f'Items per page (default {PAGE_SIZE}); a `Link: <...>; rel="next"` header names the next page',
     )
     offset: int = Field(0, ge=0, le=1_000_000)
+    received_after: date | None = Field(
+        None, description="YYYY-MM-DD: items received on that day (in your time zone) or later"
+    )
+    received_before: date | None = Field(
+        None, description="YYYY-MM-DD: items received before that day starts (in your time zone)"
+    )
+    last_used_before: date | None = Field(
+        None, description="YYYY-MM-DD: items last used before that day starts (in your time zone)"
+    )
 
 
 class ItemSearchIn(Schema):
@@ -211,3 +220,91 @@ class TestEmailOut(Schema):
     status: str
     recipient_email: str
     recipient_username: str
+
+
+class InsightsFilters(Schema):
+    unused_months: int = Field(
+        6, ge=1, le=120, description="A kept item counts as unused when not used for this many months (default 6)"
+    )
+
+
+class LetGoMonthOut(Schema):
+    month: str = Field(description="YYYY-MM on your calendar")
+    given: int
+    donated: int
+
+
+class GoalsOut(Schema):
+    reached: int = Field(description="Kept items owned at least their ownership goal")
+    in_progress: int
+
+
+class UnusedItemOut(Schema):
+    id: UUID
+    name: str
+    item_type: ItemType
+    last_used: datetime
+    months_unused: int
+
+
+class UnusedOut(Schema):
+    months: int = Field(description="The unused_months asked for")
+    total: int = Field(description="How many kept items are unused, all of them")
+    items: list[UnusedItemOut] = Field(description="The least recently used first, at most 20")
+
+
+class InsightsOut(Schema):
+    let_go_by_month: list[LetGoMonthOut] = Field(description="The last 12 months, oldest first, zeros included")
+    median_months_owned_before_letting_go: dict[str, float] = Field(
+        description="Per item type: median whole months from received to let go, for items now given or donated"
+    )
+    median_months_owned_before_letting_go_overall: float | None
+    goals: GoalsOut
+    unused: UnusedOut
+
+
+# --- Item history and the activity feed ------------------------------------------------------------------
+def _date_or_datetime(value: Any) -> Any:
+    """An ISO date ("2024-01-31") or date and time ("2024-01-31T10:00:00Z"); what it means in time is the
+    selector's (a plain date or a time without offset is on the person's clock)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(gettext("must be a date (2024-01-31) or a date and time (2024-01-31T10:00:00Z)")) from None
+
+
+Moment = Annotated[datetime | date, BeforeValidator(_date_or_datetime)]
+HISTORY_PAGE_SIZE = 50
+MAX_HISTORY_PAGE_SIZE = 200
+
+
+class ItemEventOut(Schema):
+    at: datetime
+    action: ItemAction
+    changes: dict[str, list[Any]] = Field(
+        description="Each changed field as [old, new] in the item's JSON form; a move also has location_path "
+        "(the places' paths then), a creation has [null, value] for every field"
+    )
+
+
+class ActivityEventOut(ItemEventOut):
+    item_id: UUID
+    item_name: str = Field(description="The item's name after the change (its last name for a deletion)")
+
+
+class ActivityFilters(Schema):
+    action: ItemAction | None = None
+    since: Moment | None = Field(None, description="From this date (your time zone) or moment on")
+    until: Moment | None = Field(None, description="Up to the end of this date (your time zone), or this moment")
+    cursor: Annotated[str, Text(max_length=200)] | None = Field(
+        None, description='Where the page starts: the value in the previous page\'s `Link: <...>; rel="next"`'
+    )
+    limit: int = Field(
+        HISTORY_PAGE_SIZE,
+        ge=1,
+        le=MAX_HISTORY_PAGE_SIZE,
+        description=f'Events per page (default {HISTORY_PAGE_SIZE}); a `Link: <...>; rel="next"` header names '
+        "the next page",
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +21,7 @@ from items.models import (
     KEEP_BADGE_TIERS,
     Checkup,
     CheckupType,
+    ItemEvent,
     ItemType,
     OwnedItem,
     TimeSpan,
@@ -26,7 +29,7 @@ from items.models import (
     item_type_labels,
 )
 from locations.models import Location
-from minNow.errors import NotFound
+from minNow.errors import BadRequest, NotFound
 from minNow.text import matches_every_word
 from users.models import User, is_user_admin
 
@@ -46,10 +49,15 @@ def items_for_user(
     q: str | None = None,
     location_id: UUID | None = None,
     include_sublocations: bool = False,
+    received_after: date | None = None,
+    received_before: date | None = None,
+    last_used_before: date | None = None,
 ) -> QuerySet[OwnedItem]:
-    """The caller's items, newest first, filtered. `q` matches as every search does (`matches_every_word` over
-    ITEM_SEARCH_FIELDS). `location_id` with `include_sublocations` also takes the items anywhere below that
-    place (one query more, for the place's path); another user's place finds none."""
+    """The caller's items, newest first, filtered. Dates are the person's local days: `received_after` takes
+    that whole day onwards, `received_before` and `last_used_before` what comes before the day starts. `q`
+    matches as every search does (`matches_every_word` over ITEM_SEARCH_FIELDS). `location_id` with
+    `include_sublocations` also takes the items anywhere below that place (one query more, for the place's
+    path); another user's place finds none."""
     items = OwnedItem.objects.filter(user=user).select_related("current_location")
     if status:
         items = items.filter(status=status)
@@ -64,7 +72,18 @@ def items_for_user(
         items = items.filter(below_place(location_id, path))
     elif location_id:
         items = items.filter(current_location_id=location_id)
+    if received_after:
+        items = items.filter(item_received_date__gte=day_start(user, received_after))
+    if received_before:
+        items = items.filter(item_received_date__lt=day_start(user, received_before))
+    if last_used_before:
+        items = items.filter(last_used__lt=day_start(user, last_used_before))
     return items.order_by("-created_at", "-id")
+
+
+def day_start(user: User, day: date) -> datetime:
+    """The moment `day` begins on the person's clock."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=user.zone)
 
 
 def below_place(place_id: UUID, path: str) -> Q:
@@ -196,3 +215,75 @@ def missing_default_checkups() -> list[tuple[User, list[str]]]:
         for user in User.objects.order_by("pk")
         if len(existing.get(user.pk, ())) < len(CheckupType.values)
     ]
+
+
+# --- Item history and the activity feed ------------------------------------------------------------------
+ACTIVITY_COLUMNS = ("item_id", "item_name", "action", "at", "changes")
+
+
+def item_history(user: User, item_id: UUID) -> list[dict[str, Any]]:
+    """The caller's events of one item, newest first, in one query, whether the item still exists or not;
+    NotFound when there are none (another person's item, or an id never seen)."""
+    events = ItemEvent.objects.filter(user=user, item_id=item_id).order_by("-at", "-id")
+    rows = list(events.values("at", "action", "changes"))
+    if not rows:
+        raise NotFound(gettext("Item not found"))
+    return [dict(row) for row in rows]
+
+
+def activity_page(
+    user: User,
+    *,
+    action: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    cursor: str | None = None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the caller's events across items (deleted ones too), newest first, and the cursor of the
+    next page (None on the last one): one query, read down the (user, -at, -id) index. A plain date is a day
+    on the person's clock: `since` from its start, `until` to its end; a datetime without offset is on that
+    clock too."""
+    events = ItemEvent.objects.filter(user=user)
+    if action:
+        events = events.filter(action=action)
+    if since is not None:
+        events = events.filter(at__gte=_moment(since, user.zone))
+    if isinstance(until, datetime):
+        events = events.filter(at__lte=_moment(until, user.zone))
+    elif until is not None and until < date.max:
+        events = events.filter(at__lt=_moment(until + timedelta(days=1), user.zone))
+    if cursor:
+        at, pk = _decode_cursor(cursor)
+        events = events.filter(at__lte=at).filter(Q(at__lt=at) | Q(pk__lt=pk))
+    rows = list(events.order_by("-at", "-id").values("id", *ACTIVITY_COLUMNS)[: limit + 1])
+    next_cursor = _encode_cursor(rows[limit - 1]["at"], rows[limit - 1]["id"]) if len(rows) > limit else None
+    return [{column: row[column] for column in ACTIVITY_COLUMNS} for row in rows[:limit]], next_cursor
+
+
+def _moment(value: date, zone: tzinfo) -> datetime:
+    """The moment a date starts, or a datetime, on `zone`'s clock unless it has an offset; in UTC."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min, zone)
+    elif timezone.is_naive(value):
+        value = value.replace(tzinfo=zone)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise BadRequest(gettext("date is out of range")) from None
+
+
+def _encode_cursor(at: datetime, pk: int) -> str:
+    """An opaque cursor: the (at, id) of the last event of a page."""
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{pk}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        at, _, pk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("|")
+        moment, number = datetime.fromisoformat(at), int(pk)
+        if timezone.is_naive(moment) or not 0 < number < 2**63:
+            raise ValueError(cursor)
+        return moment, number
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadRequest(gettext("The cursor is not one this API gave: start again without it")) from None

@@ -8,10 +8,11 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from items import history
 from items.models import EDITABLE_ITEM_FIELDS, Checkup, CheckupType, ItemStatus, OwnedItem
 from items.reminders import build_reminder, reminder_item_count
 from locations.models import Location
@@ -80,7 +81,7 @@ class ItemService:
         with transaction.atomic():
             ensure_item_capacity(user, adding=1)  # also holds the user's lock, so the location cannot vanish
             location = _owned_location(user, current_location_id)
-            return OwnedItem.objects.create(
+            item = OwnedItem.objects.create(
                 user=user,
                 name=name,
                 picture_url=picture_url,
@@ -92,6 +93,8 @@ class ItemService:
                 current_location=location,
                 location_updated_at=timezone.now() if location else None,
             )
+            history.record_created(item)
+        return item
 
     @staticmethod
     def update_item(*, user: User, item_id: UUID, **changes: Any) -> OwnedItem:
@@ -113,6 +116,7 @@ class ItemService:
             )
             if item is None:
                 raise NotFound(gettext("Item not found"))
+            before = history.snapshot(item)
             if "current_location_id" in changes:
                 location = _owned_location(user, changes.pop("current_location_id"))
                 if item.current_location_id != (location.pk if location else None):
@@ -121,12 +125,23 @@ class ItemService:
                 setattr(item, field, value)
             if changes:
                 item.save(update_fields=[*changes, "updated_at"])
+                history.record_changed(item, before)
         return item
 
     @staticmethod
     def delete_item(*, user: User, item_id: UUID) -> None:
-        deleted, _ = OwnedItem.objects.filter(user=user, pk=item_id).delete()
-        if not deleted:
+        """Delete the item and record it, its last name read by the delete itself (RETURNING): no item row
+        refers to an item, so the one DELETE is all Django's delete would run too."""
+        table = connection.ops.quote_name(OwnedItem._meta.db_table)
+        pk = OwnedItem._meta.pk.get_db_prep_value(item_id, connection)
+        # No savepoint: nothing in the block is undone on its own, and a missing item is raised after it.
+        with transaction.atomic(savepoint=False):
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {table} WHERE user_id = %s AND id = %s RETURNING name", [user.pk, pk])  # noqa: S608
+                row = cursor.fetchone()
+            if row is not None:
+                history.record_deleted([(user.pk, item_id, row[0])])
+        if row is None:
             raise NotFound(gettext("Item not found"))
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Schema
 from pydantic import Field
 
-from items.models import CheckupType
-from items.schemas import IntervalMonths, ItemDate, ItemFieldsOut, ItemIn
+from items.models import CheckupType, ItemAction
+from items.schemas import IntervalMonths, ItemDate, ItemFieldsOut, ItemIn, ItemName
 from locations.models import MAX_PATH_LENGTH
 from locations.schemas import LocationName
 from minNow.schemas import Text
@@ -48,6 +48,14 @@ class ExportCheckupOut(Schema):
     last_checkup_date: datetime
 
 
+class ExportEventOut(Schema):
+    item_id: UUID
+    item_name: str
+    action: ItemAction
+    at: datetime
+    changes: dict[str, list[Any]]
+
+
 class ExportDocumentOut(Schema):
     version: Literal[1]
     exported_at: datetime
@@ -55,6 +63,9 @@ class ExportDocumentOut(Schema):
     items: list[ExportItemOut]
     locations: list[ExportLocationOut] = Field(description="Parents before their children")
     checkups: list[ExportCheckupOut]
+    history: list[ExportEventOut] = Field(
+        description="Every change to your items (GET /api/activity), deleted items' included, oldest first"
+    )
 
 
 # --- What an import accepts ------------------------------------------------------------------------------
@@ -80,6 +91,17 @@ class ImportCheckupIn(Schema):
     last_checkup_date: ItemDate
 
 
+class ImportEventIn(Schema):
+    """An event of the history. Its item is the document's item of that id (the events of an item that is
+    already yours are not imported again), or a deleted one's."""
+
+    item_id: UUID
+    item_name: ItemName
+    action: ItemAction
+    at: ItemDate
+    changes: dict[Annotated[str, Field(max_length=40)], Annotated[list[Any], Field(min_length=2, max_length=2)]]
+
+
 class ImportUserIn(Schema):
     """Only the settings are imported: the email and username belong to the Clerk account. A document
     written before languages and time zones existed leaves them as they are."""
@@ -95,6 +117,7 @@ class ImportDocumentIn(Schema):
     items: list[ImportItemIn] = []
     locations: list[ImportLocationIn] = []
     checkups: list[ImportCheckupIn] = []
+    history: list[ImportEventIn] = []
 
 
 class ImportResultOut(Schema):

@@ -27,7 +27,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from items.models import Checkup, OwnedItem
+from items.history import created_event
+from items.models import Checkup, ItemEvent, OwnedItem
 from items.selectors import ITEM_COLUMNS
 from items.services import refuse_over_item_limit
 from locations.models import Location, location_slug
@@ -36,7 +37,14 @@ from locations.services import check_location_limit, tree_limit_problem
 from minNow.errors import BadRequest
 from minNow.rendering import CONTENT_TYPE as JSON_CONTENT_TYPE
 from minNow.rendering import dumps
-from portability.schemas import FORMAT_VERSION, ImportCheckupIn, ImportDocumentIn, ImportItemIn, ImportUserIn
+from portability.schemas import (
+    FORMAT_VERSION,
+    ImportCheckupIn,
+    ImportDocumentIn,
+    ImportEventIn,
+    ImportItemIn,
+    ImportUserIn,
+)
 from users.models import User
 from users.services import lock_user, update_profile
 
@@ -99,6 +107,9 @@ def export_json(user: User) -> Iterator[bytes]:
     yield b',"checkups":'
     checkups = Checkup.objects.filter(user=user).order_by("checkup_type")
     yield from _json_array(checkups.values("checkup_type", "checkup_interval_months", "last_checkup_date"))
+    yield b',"history":'
+    events = ItemEvent.objects.filter(user=user).order_by("at", "id")
+    yield from _json_array(events.values("item_id", "item_name", "action", "at", "changes").iterator(FETCH_CHUNK))
     yield b"}"
 
 
@@ -271,7 +282,16 @@ def import_document(user: User, data: Any) -> dict[str, int]:
         if checkup.checkup_type in seen_types:
             problems.append(DOCUMENT.at(["checkups", index, "checkup_type"]).problem(gettext("appears more than once")))
         seen_types.add(checkup.checkup_type)
-    return _import(user, rows, places, problems, checkups=document.checkups, profile=document.user, unique=True)
+    return _import(
+        user,
+        rows,
+        places,
+        problems,
+        checkups=document.checkups,
+        profile=document.user,
+        unique=True,
+        events=document.history,
+    )
 
 
 def import_csv(user: User, body: bytes | str) -> dict[str, int]:
@@ -378,6 +398,7 @@ def _import(
     checkups: list[ImportCheckupIn],
     profile: ImportUserIn | None,
     unique: bool,
+    events: Sequence[ImportEventIn] = (),
 ) -> dict[str, int]:
     """Check what only the database can tell (paths, ids, limits) under the user's lock, then write it all."""
     problems.extend(_duplicate_ids(rows))
@@ -400,10 +421,54 @@ def _import(
         check_location_limit(user, count=len(existing), adding=len(new_locations))
         Location.objects.bulk_create(new_locations, batch_size=500)
         OwnedItem.objects.bulk_create(new_items, batch_size=500)
+        ItemEvent.objects.bulk_create(_plan_history(user, rows, new_items, events), batch_size=500)
         _import_checkups(user, checkups)
         if profile is not None:
             update_profile(user, profile.model_dump(exclude_none=True))
     return {"items_created": len(new_items), "items_skipped": skipped, "locations_created": len(new_locations)}
+
+
+def _plan_history(
+    user: User, rows: list[_Row], new_items: list[OwnedItem], events: Sequence[ImportEventIn]
+) -> list[ItemEvent]:
+    """The events to store: the document's events of the items created now (under their new ids) and of
+    items it no longer has (deleted ones), unless that item already has a history here (a second import of
+    the same document, or of your own export); a created item without events gets its `created` event."""
+    created = {item.pk for item in new_items}
+    in_document = {row.item.id for row in rows if row.item.id is not None}
+    gone = {event.item_id for event in events if event.item_id not in in_document}
+    derived = {item_id: uuid.uuid5(IMPORTED_ID_NAMESPACE, f"{user.pk}:{item_id}") for item_id in in_document | gone}
+    known = _items_with_history(user, [*gone, *(derived[item_id] for item_id in gone)])
+    planned = []
+    for event in events:
+        item_id = derived[event.item_id]
+        if event.item_id in in_document:
+            if item_id not in created:
+                continue
+        elif event.item_id in known or item_id in known:
+            continue
+        planned.append(
+            ItemEvent(
+                user=user,
+                item_id=item_id,
+                item_name=event.item_name,
+                action=event.action,
+                changes=event.changes,
+                at=event.at,
+            )
+        )
+    with_history = {event.item_id for event in planned}
+    now = timezone.now()
+    planned.extend(created_event(item, at=now) for item in new_items if item.pk not in with_history)
+    return planned
+
+
+def _items_with_history(user: User, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of `ids` already have events of the caller, IDS_PER_QUERY at a time (no query for none)."""
+    found: set[uuid.UUID] = set()
+    for batch in _batches(ids, IDS_PER_QUERY):
+        found.update(ItemEvent.objects.filter(user=user, item_id__in=batch).values_list("item_id", flat=True))
+    return found
 
 
 def _import_checkups(user: User, checkups: list[ImportCheckupIn]) -> None:

@@ -35,7 +35,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from config.wsgi import application
-from items.models import Checkup, CheckupType, ItemStatus, ItemType, OwnedItem
+from items.history import created_event
+from items.models import Checkup, CheckupType, ItemEvent, ItemStatus, ItemType, OwnedItem
 from locations.models import Location
 from minNow import ratelimit
 from minNow.auth import issue_dev_token
@@ -194,6 +195,9 @@ def _create_user_with_data() -> User:
             current_location=place,
             location_updated_at=now if place else None,
         )
+    ItemEvent.objects.bulk_create(
+        created_event(item) for item in OwnedItem.objects.filter(user=user).select_related("current_location")
+    )
     return user
 
 

@@ -30,7 +30,7 @@ def test_list_items_costs_the_same_queries_for_1_and_100_items(admin, admin_api,
         ("get", "/api/items/stats", None, 2),
         ("get", "/api/badges/donated", None, 2),
         ("get", "/api/checkups", None, 2),
-        ("post", "/api/items", ITEM_PAYLOAD, 6),  # user, lock, count, insert + 2 savepoint statements
+        ("post", "/api/items", ITEM_PAYLOAD, 7),  # user, lock, count, insert, history + 2 savepoint statements
         ("post", "/api/sync-preferences", {"checkupInterval": 2, "emailNotifications": True}, 8),
     ],
 )
@@ -50,13 +50,13 @@ def test_item_detail_update_delete_budgets(alice, alice_api, django_assert_max_n
 
     with django_assert_max_num_queries(2):
         assert alice_api.get(f"/api/items/{item.id}").status_code == 200
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # with its history row
         assert alice_api.put(f"/api/items/{item.id}", {"name": "Renamed"}).status_code == 200
     with django_assert_max_num_queries(2):
         assert alice_api.get(f"/api/checkups/{checkup.id}").status_code == 200
     with django_assert_max_num_queries(5):
         assert alice_api.post(f"/api/checkups/{checkup.id}/complete").status_code == 200
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3):  # user, delete, history
         assert alice_api.delete(f"/api/items/{item.id}").status_code == 204
 
 
