@@ -24,6 +24,7 @@ max_requests_jitter = max_requests // 10
 # proxy in front can log requests instead (Caddy: a `log` directive).
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "").lower() in {"1", "true", "yes"} else None
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# The last field is the request's id, the X-Request-ID the app answered (config/request_ids.py).
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
 # gunicorn's control socket lives at one fixed path per user: two instances on a host would collide.
 control_socket_disable = True

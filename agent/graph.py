@@ -16,14 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from time import monotonic
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from langchain_core.messages import HumanMessage, SystemMessage
-from langchain_core.runnables import Runnable, RunnableConfig
-from langgraph.graph import END, START, StateGraph
 from pydantic import ValidationError
 
 from agent import languages, rules
@@ -33,6 +30,9 @@ from items.models import ItemStatus, ItemType, OwnedItem
 from items.schemas import ItemIn
 from items.services import ItemService
 from minNow.errors import DomainError
+
+if TYPE_CHECKING:  # LangChain and LangGraph load on the first use of the graph or the model, not at start-up
+    from langchain_core.runnables import Runnable, RunnableConfig
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +167,8 @@ def llm_parse(
 ) -> ParsedItem:
     """Ask the chat model for a ParsedItem (structured output) before `deadline` (a fresh one when not given); any
     failure raises."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
     model = chat_model or default_chat_model()
     if model is None:
         raise RuntimeError("LLM parser needs OPENAI_API_KEY")
@@ -324,6 +326,8 @@ def create(state: AgentState, config: RunnableConfig) -> AgentState:
 @functools.cache
 def item_agent() -> Any:
     """The compiled graph, built on first use and reused by every request of the process."""
+    from langgraph.graph import END, START, StateGraph
+
     graph = StateGraph(AgentState)
     graph.add_node("parse", parse)
     graph.add_node("normalise", normalise)

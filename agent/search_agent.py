@@ -12,14 +12,9 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.tools import BaseTool, tool
-from langgraph.errors import GraphRecursionError
-from langgraph.graph import START, MessagesState, StateGraph
-from langgraph.prebuilt import tools_condition
 from pydantic import ValidationError
 
 from agent import languages
@@ -33,6 +28,10 @@ from minNow.text import fold
 from minNow.text import words as search_words
 from search.selectors import ITEM_RESULT_FIELDS, MAX_RESULTS, matching_items, search_locations
 from users.models import User
+
+if TYPE_CHECKING:  # LangChain and LangGraph load on the first question to the model, not at start-up
+    from langchain_core.tools import BaseTool
+    from langgraph.graph import MessagesState
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +73,7 @@ def status_from(text: str) -> str | None:
 
 def search_tools(user: User, found: dict[Any, dict[str, Any]]) -> list[BaseTool]:
     """The tools for one question, bound to `user`; each item a tool returns is also kept in `found`."""
+    from langchain_core.tools import tool
 
     def listed(items: QuerySet[OwnedItem]) -> tuple[list[dict[str, Any]], int]:
         rows = list(items.values(*ITEM_RESULT_FIELDS)[:MAX_RESULTS])
@@ -131,6 +131,10 @@ def _compact(value: Any) -> str:
 
 
 def _graph(chat_model: Any, tools: list[BaseTool], user: User, deadline: LlmDeadline) -> Any:
+    from langchain_core.messages import AIMessage, SystemMessage, ToolMessage
+    from langgraph.graph import START, MessagesState, StateGraph
+    from langgraph.prebuilt import tools_condition
+
     by_name = {each.name: each for each in tools}
     model = chat_model.bind_tools(tools)
     instructions = SystemMessage(system_prompt(user.today(), str(user.zone)))
@@ -168,6 +172,9 @@ def llm_answer(user: User, query: str, chat_model: Any) -> Answer:
     The model, the HTTP call or its parsing failing, a loop past RECURSION_LIMIT, or the model calls together
     outlasting LLM_REQUEST_SECONDS, is an UpstreamError; a tool's or the database's error is not the model's and is
     left to the API's handlers."""
+    from langchain_core.messages import AIMessage, HumanMessage
+    from langgraph.errors import GraphRecursionError
+
     found: dict[Any, dict[str, Any]] = {}
     graph = _graph(chat_model, search_tools(user, found), user, LlmDeadline())
     try:

@@ -14,9 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
-from mailersend import EmailBuilder, MailerSendClient
-from mailersend.exceptions import MailerSendError
-from requests import RequestException
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +36,8 @@ class InvalidMessagesError(EmailDeliveryError):
 
 class MailerSendBackend(BaseEmailBackend):
     def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
+        from mailersend import MailerSendClient  # the SDK loads only when mail is sent, not at start-up
+
         super().__init__(fail_silently=fail_silently)
         options: dict[str, Any] = {
             "api_key": settings.MAILERSEND_API_KEY,
@@ -50,6 +49,9 @@ class MailerSendBackend(BaseEmailBackend):
         self.client = MailerSendClient(max_retries=0, **options)
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        from mailersend.exceptions import MailerSendError
+        from requests import RequestException
+
         messages = [message for message in email_messages if message.recipients()]
         if not messages:
             return 0
@@ -76,6 +78,8 @@ class MailerSendBackend(BaseEmailBackend):
 
     @staticmethod
     def _build(message: EmailMessage) -> Any:
+        from mailersend import EmailBuilder
+
         sender_name, sender_address = parseaddr(message.from_email or settings.DEFAULT_FROM_EMAIL)
         builder = EmailBuilder().from_email(sender_address, sender_name or settings.DEFAULT_FROM_NAME)
         for recipient in message.to:

@@ -103,9 +103,9 @@ DATABASE_UNAVAILABLE = gettext_lazy("The database is unavailable; try again shor
 
 class JsonApiErrorsMiddleware:
     """Under /api/, the error pages Django answers itself become `{"detail": ...}`: an unknown URL (404), a
-    wrong method (405), a bad Host header (400), an oversized body read outside a view (413). It sits first
-    in MIDDLEWARE so that it also sees the answers of the middleware below it; the headers they set (CORS,
-    rate limits, Allow) are kept."""
+    wrong method (405), a bad Host header (400), an oversized body read outside a view (413). It sits near the
+    top of MIDDLEWARE (below the request id only) so that it also sees the answers of the middleware below it;
+    the headers they set (CORS, rate limits, Allow, X-Request-ID) are kept."""
 
     MESSAGES: dict[int, Callable[[], str]] = {
         400: lambda: gettext("Bad request"),

@@ -14,19 +14,21 @@ import functools
 import json
 import logging
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import pydantic
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
-from svix.webhooks import Webhook, WebhookVerificationError
 
 from minNow.errors import NotFound, responses
 from minNow.schemas import StorableText, storable
 from users import services
 from users.models import WebhookDelivery
+
+if TYPE_CHECKING:  # the Svix SDK loads on the first webhook, not at start-up
+    from svix.webhooks import Webhook
 
 logger = logging.getLogger(__name__)
 
@@ -115,11 +117,15 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], str]] = {
 # --- Verification ---------------------------------------------------------------------------------
 @functools.cache
 def _verifier(secret: str) -> Webhook:
+    from svix.webhooks import Webhook
+
     return Webhook(secret)
 
 
 def _verify(request: HttpRequest) -> str:
     """The verified svix-id of the request; HttpError 401 when the signature or timestamp is wrong."""
+    from svix.webhooks import WebhookVerificationError
+
     try:
         verifier = _verifier(settings.CLERK_WEBHOOK_SECRET)
     except Exception as exc:  # a secret that is not base64, or empty after "whsec_"

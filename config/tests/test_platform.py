@@ -233,7 +233,7 @@ def test_cors_preflight_from_an_unlisted_origin_gets_no_cors_headers():
     assert not [name for name in response.headers if name.lower().startswith("access-control-")]
 
 
-def test_cors_answers_expose_the_count_link_and_rate_limit_headers(alice_api):
+def test_cors_answers_expose_the_count_link_rate_limit_and_request_id_headers(alice_api):
     response = alice_api.get("/api/items?limit=5", headers={"Origin": FRONTEND})
 
     assert response.status_code == 200
@@ -247,6 +247,7 @@ def test_cors_answers_expose_the_count_link_and_rate_limit_headers(alice_api):
         "x-ratelimit-remaining",
         "x-ratelimit-reset",
         "retry-after",
+        "x-request-id",
     }
     assert {"X-Total-Count", "X-RateLimit-Remaining"} <= set(response.headers)
 
