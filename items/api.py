@@ -61,10 +61,12 @@ def list_items(request: AuthenticatedRequest, filters: Query[ItemFilters]):
     return response
 
 
-def next_page_link(request: HttpRequest, *, offset: int, limit: int) -> str:
-    """RFC 8288 `Link` to the next page: this request's URL and filters with the next offset."""
+def next_page_link(request: HttpRequest, **page: str | int) -> str:
+    """RFC 8288 `Link` to the next page: this request's URL and filters with the next page's parameters
+    (`offset`, or `cursor`, and `limit`)."""
     query = request.GET.copy()
-    query["offset"], query["limit"] = str(offset), str(limit)
+    for name, value in page.items():
+        query[name] = str(value)
     return f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
 
 
@@ -137,9 +139,7 @@ def activity(request: AuthenticatedRequest, filters: Query[ActivityFilters]):
     )
     response = trusted(page)
     if next_cursor:
-        query = request.GET.copy()
-        query["cursor"], query["limit"] = next_cursor, str(filters.limit)
-        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+        response["Link"] = next_page_link(request, cursor=next_cursor, limit=filters.limit)
     return response
 
 

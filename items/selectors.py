@@ -73,17 +73,12 @@ def items_for_user(
     elif location_id:
         items = items.filter(current_location_id=location_id)
     if received_after:
-        items = items.filter(item_received_date__gte=day_start(user, received_after))
+        items = items.filter(item_received_date__gte=_moment(received_after, user.zone))
     if received_before:
-        items = items.filter(item_received_date__lt=day_start(user, received_before))
+        items = items.filter(item_received_date__lt=_moment(received_before, user.zone))
     if last_used_before:
-        items = items.filter(last_used__lt=day_start(user, last_used_before))
+        items = items.filter(last_used__lt=_moment(last_used_before, user.zone))
     return items.order_by("-created_at", "-id")
-
-
-def day_start(user: User, day: date) -> datetime:
-    """The moment `day` begins on the person's clock."""
-    return datetime.combine(day, datetime.min.time(), tzinfo=user.zone)
 
 
 def below_place(place_id: UUID, path: str) -> Q:

@@ -85,6 +85,15 @@ def test_a_bad_date_is_a_400_naming_the_filter(alice_api, query):
     assert query.split("=")[0] in response.json()["detail"]
 
 
+@pytest.mark.parametrize("query", ["received_after=0001-01-01", "last_used_before=0001-01-01"])
+def test_a_date_before_the_calendar_can_hold_it_in_utc_is_a_400(tokyo_alice, query):
+    """The first day of year 1 starts in Tokyo before UTC's calendar begins: a 400, not a 500."""
+    response = api_for(tokyo_alice).get(f"/api/items?{query}")
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {"detail": "date is out of range"}
+
+
 def test_the_next_page_link_keeps_the_date_filters(alice):
     make_items(alice, 5, item_received_date=at(2025, 6, 1), last_used=at(2025, 7, 1))
     make_item(alice, "Older", item_received_date=at(2020, 1, 1))
