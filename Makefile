@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format bench bench-growth profile messages compilemessages
+.PHONY: run test test-fast openapi lint format bench bench-growth profile messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ test: $(VENV)/.installed-dev compilemessages
 
 test-fast: $(VENV)/.installed-dev compilemessages
 	$(BIN)/pytest -m "not slow" $(ARGS)
+
+# The published OpenAPI document (config/openapi.py); a test fails while it is out of date.
+openapi: $(VENV)/.installed
+	$(BIN)/python manage.py shell -v 0 -c "from config.openapi import main; main()"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -24,7 +24,7 @@ max_requests_jitter = max_requests // 10
 # proxy in front can log requests instead (Caddy: a `log` directive).
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "").lower() in {"1", "true", "yes"} else None
 errorlog = "-"
-# The last field is the request's id, the X-Request-ID the app answered (config/request_ids.py).
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
+# Access lines are JSON objects with the request's id, like the app's own lines (config/gunicorn_logging.py).
+logger_class = "config.gunicorn_logging.JsonAccessLogger"
 # gunicorn's control socket lives at one fixed path per user: two instances on a host would collide.
 control_socket_disable = True

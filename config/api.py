@@ -1,4 +1,4 @@
-"""The one NinjaAPI instance mounted at /api/, its routers and its error handlers."""
+"""The one NinjaAPI instance, served at /api/v1/ and /api/ (config/urls.py), its routers and its error handlers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from agent.api import router as agent_router
 from config.dev import router as dev_router
@@ -30,11 +32,34 @@ from users.webhooks import router as webhooks_router
 logger = logging.getLogger(__name__)
 
 
-api = NinjaAPI(
+VERSIONED_PREFIX = "/api/v1/"
+
+
+def camel_case(name: str) -> str:
+    """`list_items` -> `listItems`."""
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
+class MinNowAPI(NinjaAPI):
+    """The schema documents the versioned paths (what new clients code against) and names each operation after its
+    view function in camelCase (`listItems`), the method name a generated client gets (docs/api-versions.md)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        return super().get_openapi_schema(path_prefix=path_prefix or VERSIONED_PREFIX, path_params=path_params)
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return camel_case(operation.view_func.__name__)
+
+
+api = MinNowAPI(
     title="MinNow API",
     version="1.0.0",
     description="Own less, keep what you own longer. Authorize with a Clerk session token "
-    "(or, in development, a token from POST /api/dev/auth/clerk-login).",
+    "(or, in development, a token from POST /api/dev/auth/clerk-login). Every path is served under /api/v1/ "
+    "(documented here) and, for the web app, under /api/ with the same answers.",
     auth=ClerkAuth(),
     docs_decorator=dev_only,
     urls_namespace="api",

@@ -53,7 +53,6 @@ class DevLoginOut(Schema):
     auth=None,
     response=responses({200: DevLoginOut}, 400, 404, authenticated=False),
     summary="Get a development token for an email",
-    operation_id="minNow_dev_clerk_login",  # the id clients generated from the schema know it by
 )
 def clerk_login(request: HttpRequest, payload: DevLoginIn) -> DevLoginOut:
     user = dev_user_for_email(payload.email)
@@ -74,7 +73,6 @@ class DevItemFilters(Schema):
     "/auth/items",
     response=responses({200: list[ItemOut]}, 400, 404),
     summary="The caller's items",
-    operation_id="minNow_dev_dev_items",
 )
 def dev_items(request: AuthenticatedRequest, filters: Query[DevItemFilters]):
     items = items_for_user(request.auth, status=filters.status, item_type=filters.item_type)

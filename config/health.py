@@ -1,15 +1,21 @@
-"""GET /healthz: the process is up and the database answers. GET /readyz: that, and Redis when configured."""
+"""GET /healthz: the process is up and the database answers. GET /readyz: that, and Redis when configured.
+
+Both are answered by `HealthCheckMiddleware`, second in MIDDLEWARE, before anything reads the Host header or
+redirects to https: a container's health check and the proxy's active checks call an app server by its own
+address (`app:8000`, `127.0.0.1:8001`), over plain HTTP, with no X-Forwarded-Proto. Those probes must see the
+process's health, not a DisallowedHost 400 or PROD's redirect."""
 
 from __future__ import annotations
 
 import functools
 import logging
 import tomllib
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from redis.backoff import NoBackoff
@@ -83,3 +89,17 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "version": app_version(),
     }
     return JsonResponse(body, status=200 if ready else 503)
+
+
+PROBES: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/healthz": healthz, "/readyz": readyz}
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz and /readyz itself, whatever the Host and scheme (see the module's docstring)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        probe = PROBES.get(request.path_info)
+        return probe(request) if probe else self.get_response(request)

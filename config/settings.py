@@ -89,6 +89,8 @@ CORS_EXPOSE_HEADERS = (
     "X-RateLimit-Reset",
     "Retry-After",
     "X-Request-ID",
+    "Deprecation",  # a retiring operation's headers (minNow/deprecation.py)
+    "Sunset",
 )
 
 # --- Applications -----------------------------------------------------------------------------
@@ -112,6 +114,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.request_ids.RequestIdMiddleware",
+    "config.health.HealthCheckMiddleware",  # before the Host check and the https redirect (config/health.py)
     "minNow.errors.JsonApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -270,7 +273,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if PROD:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -298,6 +300,10 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent_emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@min-now.store")
 DEFAULT_FROM_NAME = env_str("DEFAULT_FROM_NAME", "MinNow")
 FRONTEND_URL = env_url("FRONTEND_URL", "http://localhost:3000")
+
+# --- Scheduled jobs (manage.py run_scheduler): cron lines in UTC, "off" disables one ------------------
+REMINDERS_CRON = env_str("REMINDERS_CRON", "0 9 * * *") or "0 9 * * *"
+CLERK_SYNC_CRON = env_str("CLERK_SYNC_CRON", "17 * * * *") or "17 * * * *"
 
 # --- Rate limiting ----------------------------------------------------------------------------
 UPSTASH_REDIS_REST_URL = env_url("UPSTASH_REDIS_REST_URL")

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -282,16 +282,24 @@ def wait_for(url: str, seconds: float = 30) -> None:
 
 
 @contextmanager
-def started(command: list[str], env: dict[str, str]) -> Iterator[None]:
-    """`command` running in the project directory (its own process group) until the block ends."""
+def started(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    """`command` running in the project directory (its own process group) until the block ends. The block gets
+    the process, and may stop it earlier itself (`stop`)."""
     process = subprocess.Popen(  # noqa: S603 (the test's own command)
         command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     try:
-        yield
+        yield process
     finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group of `process` (one `started` began), then wait for it; a group already gone
+    (stopped before) is fine."""
+    with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    process.wait(timeout=30)
 
 
 @contextmanager

@@ -21,7 +21,6 @@ items_search_router = Router(tags=["Items"])
     "/items/search",
     response=responses({200: list[ItemSearchOut]}, 400),
     summary="Search items by name, type or place",
-    operation_id="items_api_search_items",
 )
 def search_items(request: AuthenticatedRequest, filters: Query[ItemSearchIn]):
     return trusted(selectors.search_items(request.auth, filters.q))

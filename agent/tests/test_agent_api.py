@@ -144,10 +144,10 @@ def test_admin_is_not_held_to_the_item_limit(admin, admin_api):
 def test_legacy_aliases_are_not_documented(client):
     paths = client.get("/api/openapi.json").json()["paths"]
 
-    assert "/api/agent/add-item" in paths
-    assert "/api/agent/add-item-batch" in paths
-    assert "/api/agent-add-item" not in paths
-    assert "/api/agent-add-item-batch" not in paths
+    assert "/api/v1/agent/add-item" in paths
+    assert "/api/v1/agent/add-item-batch" in paths
+    assert "/api/v1/agent-add-item" not in paths
+    assert "/api/v1/agent-add-item-batch" not in paths
 
 
 # --- The graph with a fake chat model ------------------------------------------------------------

@@ -248,6 +248,8 @@ def test_cors_answers_expose_the_count_link_rate_limit_and_request_id_headers(al
         "x-ratelimit-reset",
         "retry-after",
         "x-request-id",
+        "deprecation",
+        "sunset",
     }
     assert {"X-Total-Count", "X-RateLimit-Remaining"} <= set(response.headers)
 

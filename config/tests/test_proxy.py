@@ -43,7 +43,7 @@ def caddy_in_front_of_gunicorn(workers: int = 1) -> Iterator[Front]:
         "TRUSTED_PROXY_COUNT": "1",
         "WEB_CONCURRENCY": str(workers),
         "SITE_ADDRESS": f"http://127.0.0.1:{proxy_port}",
-        "UPSTREAM": f"127.0.0.1:{app_port}",
+        "UPSTREAMS": f"127.0.0.1:{app_port}",
         "CADDY_ADMIN": "off",
     }
     gunicorn = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{app_port}"]

@@ -116,7 +116,7 @@ def test_healthz_stays_a_liveness_check(db, anon_api):
 
 
 @pytest.mark.slow
-def test_gunicorn_access_log_line_has_the_request_id(transactional_db):
+def test_gunicorn_access_log_lines_are_json_with_the_request_id(transactional_db):
     with tempfile.TemporaryDirectory() as directory:
         log = Path(directory) / "access.log"
         with gunicorn_serving(GUNICORN_CMD_ARGS=f"--access-logfile {log}") as base:
@@ -125,6 +125,24 @@ def test_gunicorn_access_log_line_has_the_request_id(transactional_db):
             deadline = time.monotonic() + 5
             while "gunicorn-42" not in log.read_text() and time.monotonic() < deadline:
                 time.sleep(0.1)
-        lines = [line for line in log.read_text().splitlines() if "gunicorn-42" in line]
-    assert len(lines) == 1 and lines[0].endswith(" gunicorn-42")
-    assert '"GET /healthz HTTP/1.1" 200' in lines[0]
+        lines = [json.loads(line) for line in log.read_text().splitlines() if "gunicorn-42" in line]
+    [line] = lines
+    assert line["request_id"] == "gunicorn-42"
+    assert (line["logger"], line["method"], line["path"], line["status"]) == ("gunicorn.access", "GET", "/healthz", 200)
+    assert line["message"] == "GET /healthz 200" and line["duration_ms"] >= 0 and line["bytes"] > 0
+
+
+@override_settings(
+    ALLOWED_HOSTS=["min-now.store"],
+    SECURE_SSL_REDIRECT=True,
+    SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+)
+@pytest.mark.parametrize("probe", ["/healthz", "/readyz"])
+def test_probes_answer_an_app_servers_own_address_over_plain_http(db, probe):
+    """A container health check or the proxy's active check calls `app:8000` without X-Forwarded-Proto."""
+    client = Client()
+    assert client.get(probe, HTTP_HOST="app:8000").status_code == 200
+    assert client.post(probe, HTTP_HOST="app:8000").status_code == 405
+    # Everything else still refuses a host it does not serve and sends plain HTTP to https.
+    assert client.get("/api/items", HTTP_HOST="app:8000").status_code == 400
+    assert client.get("/api/items", HTTP_HOST="min-now.store").status_code == 301

@@ -121,7 +121,7 @@ def test_the_filters_are_documented_in_openapi(admin_api):
     schema = admin_api.get("/api/openapi.json")
     if schema.status_code != 200:
         pytest.skip("OpenAPI is served in development only")
-    parameters = {p["name"]: p for p in schema.json()["paths"]["/api/items"]["get"]["parameters"]}
+    parameters = {p["name"]: p for p in schema.json()["paths"]["/api/v1/items"]["get"]["parameters"]}
     for name in ("received_after", "received_before", "last_used_before"):
         assert "time zone" in parameters[name]["description"]
         assert parameters[name]["schema"]["anyOf"][0]["format"] == "date"

@@ -12,7 +12,7 @@ import pytest
 
 from config.testing import PROJECT_DIR
 
-HEAVY = ("langgraph", "langchain_core", "langchain_openai", "openai", "mailersend", "svix")
+HEAVY = ("langgraph", "langchain_core", "langchain_openai", "openai", "mailersend", "svix", "apscheduler")
 
 SCRIPT = f"""
 import json, sys

@@ -126,7 +126,7 @@ def test_caps_are_keyed_by_the_clerk_id_else_by_the_user_row():
 
 
 def test_delete_me_is_documented_as_authenticated():
-    operation = api.get_openapi_schema()["paths"]["/api/me"]["delete"]
+    operation = api.get_openapi_schema()["paths"]["/api/v1/me"]["delete"]
 
     assert {204, 401} <= set(operation["responses"])
     assert operation["security"]

@@ -509,7 +509,7 @@ def test_old_delivery_ids_are_pruned_a_bounded_batch_at_a_time():
 
 # --- Documentation --------------------------------------------------------------------------------
 def test_the_route_is_documented_without_authentication():
-    operation = api.get_openapi_schema()["paths"]["/api/webhooks/clerk"]["post"]
+    operation = api.get_openapi_schema()["paths"]["/api/v1/webhooks/clerk"]["post"]
 
     assert "security" not in operation
     body = operation["requestBody"]["content"]["application/json"]["schema"]
