@@ -1,7 +1,8 @@
-"""What a starting server says about the mode it runs in."""
+"""What a starting web server does: say which mode it runs in, and load what its routes use before it forks."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from django.conf import settings
@@ -18,3 +19,25 @@ def log_mode() -> None:
         )
     else:
         logger.info("Production mode: development routes and HS256 tokens are off")
+
+
+# The SDKs the API's routes import on first use (the agent, Min Search, mail, Clerk webhooks). Management commands
+# leave them out and start in about a second; a web server imports them once in gunicorn's master (preload_app), so
+# that every worker shares them and no first request pays seconds of imports inside its time budget.
+ROUTE_SDKS = (
+    "langchain_core.messages",
+    "langchain_core.runnables",
+    "langchain_core.tools",
+    "langchain_openai",
+    "langgraph.graph",
+    "langgraph.prebuilt",
+    "openai",
+    "mailersend",
+    "requests",
+    "svix.webhooks",
+)
+
+
+def preload_route_sdks() -> None:
+    for module in ROUTE_SDKS:
+        importlib.import_module(module)

@@ -113,15 +113,15 @@ def test_swagger_ui_lists_demo_items_with_a_dev_token(live_server, transactional
         expect(modal).to_have_count(0)
         expect(page.locator(".auth-wrapper button.authorize")).to_have_class("btn authorize locked")
 
-        # GET /api/items: expand, Try it out, Execute.
+        # GET /api/v1/items (the document lists the versioned paths): expand, Try it out, Execute.
         operation = page.locator(".opblock.opblock-get").filter(
-            has=page.locator('.opblock-summary-path[data-path="/api/items"]')
+            has=page.locator('.opblock-summary-path[data-path="/api/v1/items"]')
         )
         expect(operation).to_have_count(1)
         operation.locator(".opblock-summary").click()
         operation.locator("button.try-out__btn").click()
         with page.expect_response(
-            lambda r: urlsplit(r.url).path == "/api/items" and r.request.method == "GET"
+            lambda r: urlsplit(r.url).path == "/api/v1/items" and r.request.method == "GET"
         ) as response_info:
             operation.locator("button.execute").click()
         response = response_info.value
