@@ -8,8 +8,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+APPS := config minNow users items locations agent search portability
 
-.PHONY: run test test-fast openapi lint format bench bench-growth profile messages compilemessages
+.PHONY: run test test-fast openapi lint format bench bench-growth bench-live profile messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +42,8 @@ run: $(VENV)/.installed compilemessages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py load_location_fixtures --user-email demo@example.com
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# One ASGI process serves HTTP and the live-updates WebSocket (/ws/), so the in-memory channel layer reaches it.
+	$(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off --reload $(addprefix --reload-dir ,$(APPS))
 
 test: $(VENV)/.installed-dev compilemessages
 	$(BIN)/pytest $(ARGS)
@@ -69,6 +71,10 @@ bench: $(VENV)/.installed-dev
 
 bench-growth: $(VENV)/.installed-dev
 	$(BIN)/python bench/growth.py $(GROWTH_ARGS)
+
+# Live updates: idle sockets on one uvicorn and commit-to-delivery latency (PostgreSQL bench_live, Redis db 13).
+bench-live: $(VENV)/.installed-dev
+	$(BIN)/python bench/live.py $(LIVE_ARGS)
 
 profile: $(VENV)/.installed-dev
 	$(BIN)/python bench/profile_api.py $(ARGS)

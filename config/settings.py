@@ -313,6 +313,34 @@ RATE_LIMIT_REQUESTS = env_int("RATE_LIMIT_REQUESTS", 100, minimum=1)
 RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 60, minimum=1)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, maximum=10)
 
+# --- Live updates (/ws/: config/live.py, minNow/live.py) -----------------------------------------
+# Redis carries an event from the process that wrote it to the ASGI server holding the person's sockets. Without
+# REDIS_URL the in-memory layer reaches only sockets of the same process: one process must serve HTTP and /ws/.
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # capacity: events queued for one slow socket before more are dropped; expiry: seconds they wait.
+            # socket_timeout: none, as channels-redis expects. A socket's read of its channel blocks 5 s in Redis
+            # (BZPOPMIN); redis-py 8's default 5 s read timeout fails that read on a socket idle for 5 s, which
+            # kills its consumer and leaves the socket open but deaf (config/tests/test_live_servers.py).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "prefix": "minnow:live",
+                "capacity": 500,
+                "expiry": 30,
+            },
+        }
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+LIVE_MAX_SOCKETS_PER_USER = env_int("LIVE_MAX_SOCKETS_PER_USER", 10, minimum=1)
+LIVE_AUTH_TIMEOUT_SECONDS = 5.0  # the first message, the token, must arrive this soon
+LIVE_MAX_MESSAGE_BYTES = env_int("LIVE_MAX_MESSAGE_BYTES", 8192, minimum=1024)  # a Clerk token fits many times
+LIVE_MAX_MESSAGES_PER_MINUTE = env_int("LIVE_MAX_MESSAGES_PER_MINUTE", 30, minimum=1)
+LIVE_PING_SECONDS = env_int("LIVE_PING_SECONDS", 30, minimum=1)
+
 # --- Agent ------------------------------------------------------------------------------------
 OPENAI_API_KEY = env_str("OPENAI_API_KEY")
 OPENAI_BASE_URL = env_url("OPENAI_BASE_URL")

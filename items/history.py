@@ -14,6 +14,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from items.models import EDITABLE_ITEM_FIELDS, ItemAction, ItemEvent, OwnedItem
+from items.selectors import item_json
+from minNow import live
 
 # What an event tells about an item: the fields a person sets and where it is.
 HISTORY_FIELDS = (*EDITABLE_ITEM_FIELDS, "current_location_id", "location_path")
@@ -56,6 +58,7 @@ def record_created(item: OwnedItem) -> ItemEvent:
     """Record a new item (one insert)."""
     event = created_event(item)
     event.save(force_insert=True)
+    live.publish(item.user_id, "item.created", item.pk, at=event.at, item=item_json(item))
     return event
 
 
@@ -75,6 +78,9 @@ def record_changed(item: OwnedItem, before: Mapping[str, Any]) -> ItemEvent | No
         action = ItemAction.UPDATED
     event = ItemEvent(user_id=item.user_id, item_id=item.pk, item_name=item.name, action=action, changes=changes)
     event.save(force_insert=True)
+    live.publish(
+        item.user_id, "item.updated", item.pk, at=event.at, action=action, changed=sorted(changes), item=item_json(item)
+    )
     return event
 
 
@@ -90,3 +96,5 @@ def record_deleted(deleted: Iterable[tuple[int, UUID, str]]) -> None:
     events = [deleted_event(user_id, item_id, name) for user_id, item_id, name in deleted]
     if events:
         ItemEvent.objects.bulk_create(events)
+    for event in events:
+        live.publish(event.user_id, "item.deleted", event.item_id, at=event.at)

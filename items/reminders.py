@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from items.models import GIVEN_STATUSES, Checkup, CheckupType, ItemStatus, OwnedItem
+from minNow import live
 from minNow.email import InvalidMessagesError
 from users.models import User
 
@@ -160,6 +161,20 @@ def _end_leases(checkups: list[Checkup], now: datetime, *, sent: bool) -> None:
         held.update(reminder_lease_until=None, **({"last_checkup_date": now} if sent else {}))
 
 
+def _tell_open_screens(claimed: list[Checkup], counts: dict[tuple[int, str], int]) -> None:
+    """`checkup.due` to each owner's open sockets (minNow/live.py): once per claim, so two runs never both tell."""
+    for checkup in claimed:
+        body = {
+            "id": checkup.pk,
+            "checkup_type": checkup.checkup_type,
+            "last_checkup_date": checkup.last_checkup_date,
+            "checkup_interval_months": checkup.checkup_interval_months,
+            "is_checkup_due": True,
+        }
+        count = counts.get((checkup.user_id, checkup.checkup_type), 0)
+        live.publish(checkup.user_id, "checkup.due", checkup.pk, checkup=body, item_count=count)
+
+
 def send_due_reminders(
     *, dry_run: bool = False, report: Callable[[str], None] = lambda line: None, progress_every: int = 500
 ) -> ReminderRun:
@@ -171,6 +186,8 @@ def send_due_reminders(
         claimed_ids = {checkup.pk for checkup in due} if dry_run else _claim(due, run.now)
         claimed = [checkup for checkup in due if checkup.pk in claimed_ids]
         run.skipped += len(due) - len(claimed)
+        if not dry_run:
+            _tell_open_screens(claimed, counts)
         messages, included = [], []
         for checkup in claimed:
             try:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 
 from locations import selectors
 from locations.models import MAX_DEPTH, MAX_PATH_LENGTH, Location, child_path, location_slug
+from minNow import live
 from minNow.errors import BadRequest, NotFound
 from users.models import User, is_user_admin
 from users.services import lock_user
@@ -41,6 +42,7 @@ class LocationService:
             full_path = child_path(parent, location_slug(display_name))
             _check_limits(deepest_level=parent.level + 1 if parent else 0, longest_path=len(full_path))
             _save_unique(location.save, full_path)
+            _publish("location.created", location)
         location.item_count = 0  # type: ignore[attr-defined]  # as with_item_count annotates a read location
         return location
 
@@ -49,7 +51,9 @@ class LocationService:
         with transaction.atomic():
             lock_user(user)
             location = _for_write(user, location_id)
+            old_path = location.full_path
             _relocate(location, parent=location.parent, display_name=display_name)
+            _publish("location.updated", location, old_path=old_path)
         return selectors.location_for_user(user, location_id)
 
     @staticmethod
@@ -60,7 +64,9 @@ class LocationService:
             parent = LocationService.owned(user=user, location_id=parent_id, field="parent_id") if parent_id else None
             if parent and (parent.pk == location.pk or parent.full_path.startswith(f"{location.full_path}/")):
                 raise BadRequest(gettext("Cannot move a location under itself or one of its descendants"))
+            old_path = location.full_path
             _relocate(location, parent=parent, display_name=location.display_name)
+            _publish("location.moved", location, old_path=old_path)
         return selectors.location_for_user(user, location_id)
 
     @staticmethod
@@ -89,10 +95,19 @@ class LocationService:
                     % {"count": child_count}
                 )
             location.delete()
+            live.publish(user.pk, "location.deleted", location_id, full_path=location.full_path)
 
     @staticmethod
     def descendants(location: Location) -> QuerySet[Location]:
         return Location.objects.filter(user_id=location.user_id, full_path__startswith=f"{location.full_path}/")
+
+
+def _publish(event_type: str, location: Location, **extra: Any) -> None:
+    """Tell the owner's screens (minNow/live.py). A rename or move carries `old_path`: every place and item path
+    under it now starts with the location's new `full_path` instead."""
+    fields = ("id", "slug", "display_name", "full_path", "parent_id", "level", "created_at", "updated_at")
+    body = {field: getattr(location, field) for field in fields}
+    live.publish(location.user_id, event_type, location.pk, location=body, **extra)
 
 
 def _for_write(user: User, location_id: UUID) -> Location:

@@ -20,7 +20,7 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 _encoder = NinjaJSONEncoder()
 
 
-def _default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     """What orjson does not write itself. Datetimes in Django's format ("2024-01-05T10:30:00.123Z": at most
     milliseconds, UTC as Z), written here directly rather than through the encoder's chain of type checks
     (a 100-item page: 1.0 ms -> 0.7 ms); orjson's own datetimes would show six fractional digits. Everything
@@ -34,7 +34,7 @@ def _default(value: Any) -> Any:
 
 def dumps(data: Any) -> bytes:
     """`data` as JSON, in the formats Django's JSON encoder uses."""
-    return orjson.dumps(data, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    return orjson.dumps(data, default=json_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 class OrjsonRenderer(BaseRenderer):

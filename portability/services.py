@@ -34,6 +34,7 @@ from items.services import refuse_over_item_limit
 from locations.models import Location, location_slug
 from locations.schemas import LocationName
 from locations.services import check_location_limit, tree_limit_problem
+from minNow import live
 from minNow.errors import BadRequest
 from minNow.rendering import CONTENT_TYPE as JSON_CONTENT_TYPE
 from minNow.rendering import dumps
@@ -425,7 +426,10 @@ def _import(
         _import_checkups(user, checkups)
         if profile is not None:
             update_profile(user, profile.model_dump(exclude_none=True))
-    return {"items_created": len(new_items), "items_skipped": skipped, "locations_created": len(new_locations)}
+        result = {"items_created": len(new_items), "items_skipped": skipped, "locations_created": len(new_locations)}
+        if new_items or new_locations:  # one event, not one per row: the open screens refetch (minNow/live.py)
+            live.publish(user.pk, "sync.required", None, reason="import", **result)
+    return result
 
 
 def _plan_history(

@@ -8,4 +8,7 @@ class UsersConfig(AppConfig):
     name = "users"
 
     def ready(self) -> None:
-        from users import cache  # noqa: F401  # connects the signals that keep copies of user rows current
+        from users import (
+            cache,  # noqa: F401  # connects the signals that keep copies of user rows current
+            live,  # noqa: F401  # and those that close a gone account's sockets
+        )

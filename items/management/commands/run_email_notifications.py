@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from items.reminders import send_due_reminders
+from minNow import live
 
 ALWAYS_SHOWN = ("progress:", "failed:", "would send:", "summary:")
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                     log.write(line + "\n")
 
             run = send_due_reminders(dry_run=options["dry_run"], report=report)
+            live.flush()  # the `checkup.due` events handed on, before the process ends
             action = "would send" if run.dry_run else "sent"
             report(f"summary: {action} {run.sent}, skipped {run.skipped}, failed {run.failed}")
         if run.failed:
