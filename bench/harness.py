@@ -192,19 +192,26 @@ def start_server(port: int, env: dict[str, str], log_file: Any) -> subprocess.Po
         f"127.0.0.1:{port}",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
+    if serving(server, port):
+        return server
+    stop_server(server)
+    return None
+
+
+def serving(server: subprocess.Popen, port: int) -> bool:
+    """Whether the server on `port` answers /healthz within SERVER_START_SECONDS (False once it has exited)."""
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline and server.poll() is None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
             if request(conn, "GET", "/healthz", {})[0] == 200:
-                return server
+                return True
         except (OSError, http.client.HTTPException):
             pass
         finally:
             conn.close()
         time.sleep(0.2)
-    stop_server(server)
-    return None
+    return False
 
 
 def stop_server(server: subprocess.Popen) -> None:

@@ -197,17 +197,8 @@ def start_uvicorn(port: int, env: dict[str, str], log_file: Any) -> subprocess.P
     command = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--no-access-log", "--timeout-graceful-shutdown", "5"]
     server = subprocess.Popen(command, cwd=harness.ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
-    deadline = time.monotonic() + harness.SERVER_START_SECONDS
-    while time.monotonic() < deadline and server.poll() is None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            if harness.request(conn, "GET", "/healthz", {})[0] == 200:
-                return server
-        except (OSError, http.client.HTTPException):
-            pass
-        finally:
-            conn.close()
-        time.sleep(0.2)
+    if harness.serving(server, port):
+        return server
     harness.stop_server(server)
     log_file.seek(0)
     raise ServerDidNotStart(f"uvicorn did not answer /healthz; its output:\n{log_file.read()[-4000:]}")

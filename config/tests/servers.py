@@ -1,5 +1,5 @@
 """Loopback stand-ins for tests: an HTTP server for a third-party API (Clerk, MailerSend, ...), a port that never
-answers, and a TCP proxy that can fall silent."""
+answers, a TCP proxy that can fall silent, and a page served from an origin of its own (for browser tests)."""
 
 from __future__ import annotations
 
@@ -175,3 +175,29 @@ class SilenceableProxy:
                 sink.sendall(data)
             except OSError:
                 return
+
+
+@contextmanager
+def serving_page(html: str) -> Iterator[str]:
+    """Serves `html` at every path from a loopback origin of its own; yields that origin (`http://127.0.0.1:<port>`),
+    for a browser page whose requests to the API are cross-origin, as the web app's are."""
+    raw = html.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

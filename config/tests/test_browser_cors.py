@@ -9,11 +9,9 @@ served from an origin that is not listed must be refused by the browser, and non
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -21,6 +19,7 @@ from django.test import override_settings
 
 from config.testing import BROWSER_TIMEOUT_MS as TIMEOUT_MS
 from config.testing import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from config.tests.servers import serving_page
 from items.models import OwnedItem
 from locations.models import Location
 from minNow.auth import issue_dev_token
@@ -70,30 +69,9 @@ window.callApi = async (api, token, method, path, body) => {
 """
 
 
-@contextmanager
-def page_origin() -> Iterator[str]:
+def page_origin() -> AbstractContextManager[str]:
     """Serves PAGE at / from its own loopback origin; yields that origin."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            raw = PAGE.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serving_page(PAGE)
 
 
 @contextmanager

