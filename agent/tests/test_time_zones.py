@@ -13,6 +13,7 @@ from django.test import override_settings
 
 from agent.tests.llm import LLM_ITEM, answer, openai_server
 from config.testing import ApiClient, api_for, make_user, moment
+from config.tests.servers import Recorded
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,16 @@ def test_after_tomorrow_is_judged_on_the_persons_calendar():
 
 
 # --- The language model is told the person's zone and date ------------------------------------------
+def system_prompt(requests: list[Recorded], zone: str) -> str:
+    """The system prompt of the one model call made: it names the person's zone and local date."""
+    [request] = requests
+    system = request.json()["messages"][0]
+    assert system["role"] == "system"
+    assert f"Today's date is {LOCAL_DAY.isoformat()}" in system["content"]
+    assert zone in system["content"]
+    return str(system["content"])
+
+
 @pytest.mark.parametrize("clock", NEAR_MIDNIGHT, ids=["23:30", "00:30"])
 @pytest.mark.parametrize("zone", ZONES)
 def test_the_item_agents_prompt_carries_the_zone_and_the_local_date(zone, clock):
@@ -154,14 +165,10 @@ def test_the_item_agents_prompt_carries_the_zone_and_the_local_date(zone, clock)
         response = api_for(kim).post("/api/agent/add-item", {"prompt": "I got a black leather jacket in March"})
 
     assert response.status_code == 200, response.content
-    [request] = server.requests
-    system = request.json()["messages"][0]
-    assert system["role"] == "system"
-    assert f"Today's date is {LOCAL_DAY.isoformat()}" in system["content"]
-    assert zone in system["content"]
+    prompt = system_prompt(server.requests, zone)
     utc_day = now.astimezone(UTC).date()
     if utc_day != LOCAL_DAY:
-        assert utc_day.isoformat() not in system["content"]
+        assert utc_day.isoformat() not in prompt
     # The model's date-only answer is that day on the person's calendar.
     assert moment(response.json()["item"]["item_received_date"]) == local_noon(zone, date(2025, 3, 10))
 
@@ -186,8 +193,4 @@ def test_min_searchs_prompt_carries_the_zone_and_the_local_date(zone):
         response = api_for(kim).post("/api/query-agent", {"query": "What did I get last month?"})
 
     assert response.status_code == 200, response.content
-    [request] = server.requests
-    system = request.json()["messages"][0]
-    assert system["role"] == "system"
-    assert f"Today's date is {LOCAL_DAY.isoformat()}" in system["content"]
-    assert zone in system["content"]
+    system_prompt(server.requests, zone)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import socket
 import sys
@@ -43,12 +42,12 @@ from config.testing import (
     CHROMIUM,
     CHROMIUM_ARGS,
     TEST_REDIS_URL,
-    database_url,
     free_port,
     item_payload,
     make_user,
     manage,
     moment,
+    production_env,
     redis_available,
     require_production_topology,
     started,
@@ -254,31 +253,13 @@ def servers(
     with ExitStack() as stack:
         page = stack.enter_context(page_server())
         foreign_page = stack.enter_context(page_server())
-        env = {
-            **os.environ,
-            "PROD": "True",
-            "DEBUG": "False",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": database_url(),
-            "PGSSLMODE": "disable",
-            "REDIS_URL": TEST_REDIS_URL,  # the channel layer: an event crosses from any process to uvicorn
-            "UPSTASH_REDIS_REST_URL": "",
-            "UPSTASH_REDIS_REST_TOKEN": "",
-            "TRUSTED_PROXY_COUNT": "1",
-            "CORS_ALLOWED_ORIGINS": page,
-            "CLERK_JWT_KEY": public_pem(key),
-            "CLERK_JWKS_URL": "",
-            "CLERK_SECRET_KEY": "",
-            "CLERK_ISSUER": "",
-            "CLERK_AUTHORIZED_PARTIES": "",
-            "MAILERSEND_API_KEY": "",
-            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-            "WEB_CONCURRENCY": "2",
-            "LOG_LEVEL": "ERROR",
-            "XDG_CONFIG_HOME": str(workdir / "config"),
-            "XDG_DATA_HOME": str(workdir / "data"),
-        }
+        env = production_env(
+            public_pem(key),
+            workdir,
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            CORS_ALLOWED_ORIGINS=page,
+            EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        )
         processes: list[Popen[bytes]] = []
         instances = {name: f"127.0.0.1:{free_port()}" for name in ("a", "b")}
         for name, address in instances.items():

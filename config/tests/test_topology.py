@@ -7,9 +7,7 @@ The topology starts once for the module. The tests run in file order and the las
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import sys
 import threading
 import time
@@ -34,10 +32,10 @@ from django.utils import timezone
 from config.testing import (
     PROJECT_DIR,
     TEST_REDIS_URL,
-    database_url,
     free_port,
     item_payload,
     manage,
+    production_env,
     redis_available,
     require_production_topology,
     run_concurrently,
@@ -173,33 +171,13 @@ def topology(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) ->
     started_at = time.monotonic()
     workdir = tmp_path_factory.mktemp("topology")
     key = new_key()
-    env = {
-        **os.environ,
-        "PROD": "True",
-        "DEBUG": "False",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url(),
-        "PGSSLMODE": "disable",  # PROD defaults to sslmode=require; the local test server speaks plain TCP
-        "REDIS_URL": TEST_REDIS_URL,  # the rate limit and the user-row versions, shared by every worker
-        "UPSTASH_REDIS_REST_URL": "",
-        "UPSTASH_REDIS_REST_TOKEN": "",
-        "TRUSTED_PROXY_COUNT": "1",  # Caddy alone appends to X-Forwarded-For
-        "RATE_LIMIT_REQUESTS": str(RATE_LIMIT),
-        "RATE_LIMIT_WINDOW_SECONDS": str(RATE_LIMIT_WINDOW),
-        "MAX_ITEMS_PER_USER": str(ITEM_LIMIT),
-        "CLERK_JWT_KEY": public_pem(key),
-        "CLERK_JWKS_URL": "",
-        "CLERK_SECRET_KEY": "",
-        "CLERK_ISSUER": "",
-        "CLERK_AUTHORIZED_PARTIES": "",
-        "MAILERSEND_API_KEY": "",
-        "WEB_CONCURRENCY": "2",
-        "LOG_LEVEL": "ERROR",
-        # Caddy keeps its state under these; the test's own directory, not the home directory.
-        "XDG_CONFIG_HOME": str(workdir / "config"),
-        "XDG_DATA_HOME": str(workdir / "data"),
-    }
+    env = production_env(
+        public_pem(key),
+        workdir,
+        RATE_LIMIT_REQUESTS=str(RATE_LIMIT),
+        RATE_LIMIT_WINDOW_SECONDS=str(RATE_LIMIT_WINDOW),
+        MAX_ITEMS_PER_USER=str(ITEM_LIMIT),
+    )
     with ExitStack() as stack:
         instances = []
         for name in ("a", "b"):
