@@ -457,6 +457,16 @@ async def measure_latency(label: str, uri: str, http_port: int, item_id: str, be
     return result
 
 
+async def fan_out(variant: str, uri: str, http_port: int, item_id: str, bearer: str) -> list[Latency]:
+    """The variant's latency with one socket of the measured person, then with FAN_OUT of them."""
+    return [
+        await measure_latency(
+            f"{variant}, {count} socket{'s' if count > 1 else ''}", uri, http_port, item_id, bearer, count
+        )
+        for count in (1, FAN_OUT)
+    ]
+
+
 # --- Report -------------------------------------------------------------------------------------
 def mb(kb: int) -> str:
     return f"{kb / 1024:.1f}"
@@ -602,9 +612,7 @@ async def run(idle_tokens: list[str], me: User, item_id: str, logs: Any) -> tupl
                 log(f"starting gunicorn on 127.0.0.1:{http_port} ...")
                 gunicorn = start_gunicorn(http_port, server_environment(use_redis=True, ping_seconds=ping), logs)
                 processes.append(gunicorn)
-                for count in (1, FAN_OUT):
-                    label = f"Redis layer, gunicorn writes, {count} socket{'s' if count > 1 else ''}"
-                    latencies.append(await measure_latency(label, uri, http_port, item_id, bearer, count))
+                latencies += await fan_out("Redis layer, gunicorn writes", uri, http_port, item_id, bearer)
                 harness.stop_server(gunicorn)
             await release_idle(result, uvicorn.pid, sockets)
             idle_results.append(result)
@@ -618,9 +626,7 @@ async def run(idle_tokens: list[str], me: User, item_id: str, logs: Any) -> tupl
             uri = f"ws://127.0.0.1:{port}/ws/"
             result = Idle(f"in-memory layer, ping {ping} s", ping)
             sockets = await hold_idle(result, uvicorn.pid, uri, idle_tokens)
-            for count in (1, FAN_OUT):
-                label = f"in-memory layer, uvicorn writes, {count} socket{'s' if count > 1 else ''}"
-                latencies.append(await measure_latency(label, uri, port, item_id, bearer, count))
+            latencies += await fan_out("in-memory layer, uvicorn writes", uri, port, item_id, bearer)
             await release_idle(result, uvicorn.pid, sockets)
             idle_results.append(result)
     finally:
