@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from items.models import GIVEN_STATUSES, Checkup, CheckupType, ItemStatus, OwnedItem
+from items.schemas import CheckupOut
 from minNow import live
 from minNow.email import InvalidMessagesError
 from users.models import User
@@ -163,14 +164,8 @@ def _end_leases(checkups: list[Checkup], now: datetime, *, sent: bool) -> None:
 
 def _tell_open_screens(claimed: list[Checkup], counts: dict[tuple[int, str], int]) -> None:
     """`checkup.due` to each owner's open sockets (minNow/live.py): once per claim, so two runs never both tell."""
-    for checkup in claimed:
-        body = {
-            "id": checkup.pk,
-            "checkup_type": checkup.checkup_type,
-            "last_checkup_date": checkup.last_checkup_date,
-            "checkup_interval_months": checkup.checkup_interval_months,
-            "is_checkup_due": True,
-        }
+    for checkup in claimed:  # each with its owner loaded (the batch's join), which `is_checkup_due` reads
+        body = CheckupOut.model_validate(checkup).model_dump()  # as GET /api/checkups/{id} answers it
         count = counts.get((checkup.user_id, checkup.checkup_type), 0)
         live.publish(checkup.user_id, "checkup.due", checkup.pk, checkup=body, item_count=count)
 
